@@ -1,0 +1,284 @@
+// memcalc: the command-line leaf over the core (CONTRACTS.md §3).
+//
+//   memcalc --scenario FILE.json [--json]     FILE may be "-" for stdin
+//   memcalc --model llama-3.1-8b --mode inference --seq 32768 --weights q4_k_m
+//   memcalc models | gpus | defaults
+//
+// Flags set scenario fields on top of the file (or of the defaults); everything goes through
+// memcalc::estimate_json, so the CLI, the JS API and the page print the same numbers.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "memcalc/estimate.hpp"
+
+namespace {
+
+using memcalc::Json;
+
+constexpr const char* kUsage = R"(usage: memcalc [--scenario FILE|-] [--json] [flags]
+       memcalc models | gpus | defaults
+
+Estimates the GPU memory of training or running a language model, per GPU.
+
+  --scenario FILE     scenario JSON (CONTRACTS.md §1); "-" reads stdin
+  --json              print the result JSON instead of a table
+  --model ID|FILE     a preset id (memcalc models) or a Hugging Face config.json file
+  --mode M            training | inference
+  --batch N           batch size (training micro-batch, or inference batch)
+  --seq N             training seq_len, or inference context_len
+  --precision P       fp32 | bf16_mixed | fp16_mixed | bf16
+  --optimizer O       adamw | adam | sgd | sgd_momentum | adamw_8bit | adafactor | lion
+  --recompute R       none | selective | full
+  --flash             fused attention (no stored s² scores)
+  --formula F         activation formula: seed | architecture
+  --finetune F        full | lora | qlora        --lora-rank N
+  --dp N --tp N --pp N --cp N --ep N --zero S --sp   parallelism (--tp also sets inference tp)
+  --weights T         inference weight dtype, e.g. bf16, int4, q4_k_m
+  --kv-dtype T        inference KV cache dtype
+  --gpu ID            GPU preset (memcalc gpus)   --gpu-mem BYTES   --gpus N
+Exit status: 0 ok, 2 scenario errors (issues printed), 1 usage errors.
+)";
+
+bool read_all(std::istream& in, std::string& out) {
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return !in.bad();
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  if (path == "-") return read_all(std::cin, out);
+  std::ifstream f(path, std::ios::binary);
+  return f && read_all(f, out);
+}
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / 1073741824.0);
+  return buf;
+}
+
+std::string pad(std::string s, std::size_t width) {
+  // Pads by code points so labels with "×" or "—" line up.
+  std::size_t len = 0;
+  for (unsigned char c : s) len += (c & 0xC0) != 0x80;
+  if (len < width) s.append(width - len, ' ');
+  return s;
+}
+
+double number(const Json& j, const char* key) {
+  const Json* v = j.find(key);
+  return v && v->is_number() ? v->as_number() : 0;
+}
+
+void print_issues(const Json& result, std::ostream& os) {
+  const Json* issues = result.find("issues");
+  if (!issues) return;
+  for (const auto& i : issues->as_array()) {
+    const Json* f = i.find("field");
+    const Json* s = i.find("severity");
+    const Json* m = i.find("message");
+    os << (s ? s->as_string() : "") << ": " << (f && !f->as_string().empty() ? f->as_string() + ": " : "")
+       << (m ? m->as_string() : "") << "\n";
+  }
+}
+
+void print_table(const Json& r) {
+  const Json* params = r.find("params");
+  if (params)
+    std::printf("Parameters: %.4g B total, %.4g B active (seed formula %.4g B)\n\n", number(*params, "total") / 1e9,
+                number(*params, "active") / 1e9, number(*params, "seed_formula") / 1e9);
+  const double total = number(r, "total_bytes");
+  std::printf("%s %12s %7s  %-9s %s\n", pad("Component", 30).c_str(), "Memory", "Share", "Basis", "Formula");
+  if (const Json* comps = r.find("components")) {
+    for (const auto& c : comps->as_array()) {
+      const double b = number(c, "bytes");
+      if (b == 0) continue;
+      std::printf("%s %12s %6.1f%%  %-9s %s\n", pad(c.find("label")->as_string(), 30).c_str(), gib(b).c_str(),
+                  total > 0 ? 100 * b / total : 0.0, c.find("basis")->as_string().c_str(),
+                  c.find("formula")->as_string().c_str());
+    }
+  }
+  std::printf("%s %12s\n", pad("Total per GPU", 30).c_str(), gib(total).c_str());
+  if (const Json* peak = r.find("peak_rule"); peak && number(*peak, "high") > 0)
+    std::printf("%s %s – %s (1.5–2.5 × weights)\n", pad("Rule of thumb", 30).c_str(), gib(number(*peak, "low")).c_str(),
+                gib(number(*peak, "high")).c_str());
+  if (const Json* fits = r.find("fits")) {
+    const bool ok = fits->find("fits")->as_bool();
+    std::printf("\n%s on a %s GPU: headroom %s\n", ok ? "Fits" : "Does not fit", gib(number(*fits, "gpu_bytes")).c_str(),
+                gib(number(*fits, "headroom_bytes")).c_str());
+  }
+  if (const Json* lim = r.find("limits")) {
+    auto show = [](double v) { return v < 0 ? std::string("none fits") : memcalc::format_json_number(v); };
+    std::printf("Longest sequence that fits: %s; largest batch: %s; fewest GPUs: %s %s\n",
+                show(number(*lim, "max_seq_len")).c_str(), show(number(*lim, "max_batch_size")).c_str(),
+                show(number(*lim, "min_gpus")).c_str(), lim->find("min_gpus_layout")->as_string().c_str());
+  }
+  std::fflush(stdout);
+  print_issues(r, std::cerr);
+}
+
+int list_models() {
+  for (const auto& p : memcalc::presets_json().as_array())
+    std::printf("%-22s %-28s %8.2fB params\n", p.find("id")->as_string().c_str(), p.find("name")->as_string().c_str(),
+                number(p, "params_total") / 1e9);
+  return 0;
+}
+
+int list_gpus() {
+  for (const auto& g : memcalc::gpus()) std::printf("%-20s %-40s %s\n", g.id.c_str(), g.name.c_str(), gib(g.memory_bytes).c_str());
+  return 0;
+}
+
+// Sets a dotted path ("training.parallel.tp") in a JSON object, creating objects on the way.
+void set_path(Json& root, const std::string& path, Json value) {
+  const auto dot = path.find('.');
+  if (dot == std::string::npos) {
+    root.set(path, std::move(value));
+    return;
+  }
+  const std::string head = path.substr(0, dot);
+  const Json* existing = root.find(head);
+  Json child = existing && existing->is_object() ? *existing : Json::object();
+  set_path(child, path.substr(dot + 1), std::move(value));
+  root.set(head, std::move(child));
+}
+
+// Flag values: numbers become JSON numbers, anything else a string.
+Json flag_value(const std::string& v) {
+  const memcalc::JsonParseResult n = memcalc::parse_json(v);
+  if (n.ok && n.value.is_number()) return n.value;
+  return Json(v);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && (args[0] == "models")) return list_models();
+  if (args.size() == 1 && (args[0] == "gpus")) return list_gpus();
+  if (args.size() == 1 && (args[0] == "defaults")) {
+    std::printf("%s\n", memcalc::scenario_defaults_json().dump(2).c_str());
+    return 0;
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 1 : 0;
+  }
+
+  bool json_out = false;
+  std::string scenario_path;
+  std::vector<std::pair<std::string, Json>> sets;
+  std::string mode;
+  // Flags that name one scenario field; --batch, --seq and --tp depend on the mode.
+  const std::vector<std::pair<std::string, std::string>> direct = {
+      {"--mode", "mode"},
+      {"--precision", "training.precision"},
+      {"--optimizer", "training.optimizer"},
+      {"--recompute", "training.recompute"},
+      {"--formula", "training.activation_formula"},
+      {"--finetune", "training.finetune"},
+      {"--lora-rank", "training.lora_rank"},
+      {"--dp", "training.parallel.dp"},
+      {"--pp", "training.parallel.pp"},
+      {"--cp", "training.parallel.cp"},
+      {"--ep", "training.parallel.ep"},
+      {"--zero", "training.parallel.zero"},
+      {"--weights", "inference.weight_dtype"},
+      {"--kv-dtype", "inference.kv_dtype"},
+      {"--gpus", "gpu.count"},
+      {"--overhead", "overhead_bytes"},
+  };
+  std::string batch, seq, tp, model, gpu, gpu_mem;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "memcalc: %s needs a value\n", a.c_str());
+        std::exit(1);
+      }
+      out = args[++i];
+    };
+    if (a == "--json") { json_out = true; continue; }
+    if (a == "--flash") { sets.emplace_back("training.flash_attention", Json(true)); continue; }
+    if (a == "--sp") { sets.emplace_back("training.parallel.sequence_parallel", Json(true)); continue; }
+    if (a == "--scenario") { value(scenario_path); continue; }
+    if (a == "--batch") { value(batch); continue; }
+    if (a == "--seq") { value(seq); continue; }
+    if (a == "--tp") { value(tp); continue; }
+    if (a == "--model") { value(model); continue; }
+    if (a == "--gpu") { value(gpu); continue; }
+    if (a == "--gpu-mem") { value(gpu_mem); continue; }
+    bool matched = false;
+    for (const auto& [flag, path] : direct) {
+      if (a == flag) {
+        std::string v;
+        value(v);
+        if (flag == "--mode") mode = v;
+        sets.emplace_back(path, flag_value(v));
+        matched = true;
+      }
+    }
+    if (!matched) {
+      std::fprintf(stderr, "memcalc: unknown argument %s\n\n%s", a.c_str(), kUsage);
+      return 1;
+    }
+  }
+
+  Json scenario = Json::object();
+  if (!scenario_path.empty()) {
+    std::string text;
+    if (!read_file(scenario_path, text)) {
+      std::fprintf(stderr, "memcalc: cannot read %s\n", scenario_path.c_str());
+      return 1;
+    }
+    const memcalc::JsonParseResult parsed = memcalc::parse_json(text);
+    if (!parsed.ok || !parsed.value.is_object() || (sets.empty() && batch.empty() && seq.empty() && tp.empty() &&
+                                                    model.empty() && gpu.empty() && gpu_mem.empty())) {
+      // Nothing to merge: hand the text over unchanged, so its errors are reported as they are.
+      const std::string out = memcalc::estimate_json(text);
+      const Json result = memcalc::parse_json(out).value;
+      if (json_out) std::printf("%s\n", out.c_str());
+      else if (result.find("ok")->as_bool()) print_table(result);
+      else print_issues(result, std::cerr);
+      return result.find("ok")->as_bool() ? 0 : 2;
+    }
+    scenario = parsed.value;
+  }
+  if (mode.empty()) {
+    const Json* m = scenario.find("mode");
+    mode = m && m->is_string() ? m->as_string() : "training";
+  }
+  const std::string section = mode == "inference" ? "inference." : "training.";
+  if (!model.empty()) {
+    std::string text;
+    if (model.size() > 5 && model.substr(model.size() - 5) == ".json" && read_file(model, text)) {
+      const memcalc::JsonParseResult parsed = memcalc::parse_json(text);
+      if (!parsed.ok) {
+        std::fprintf(stderr, "memcalc: %s: invalid JSON at byte %zu: %s\n", model.c_str(), parsed.offset, parsed.error.c_str());
+        return 2;
+      }
+      scenario.set("model", parsed.value);
+    } else {
+      scenario.set("model", Json(model));
+    }
+  }
+  if (!batch.empty()) set_path(scenario, section + "batch_size", flag_value(batch));
+  if (!seq.empty()) set_path(scenario, section + (mode == "inference" ? "context_len" : "seq_len"), flag_value(seq));
+  if (!tp.empty()) set_path(scenario, mode == "inference" ? "inference.tp" : "training.parallel.tp", flag_value(tp));
+  if (!gpu.empty()) set_path(scenario, "gpu.preset", Json(gpu));
+  if (!gpu_mem.empty()) set_path(scenario, "gpu.memory_bytes", flag_value(gpu_mem));
+  for (auto& [path, v] : sets) set_path(scenario, path, v);
+
+  const std::string out = memcalc::estimate_json(scenario.dump());
+  const Json result = memcalc::parse_json(out).value;
+  const bool ok = result.find("ok")->as_bool();
+  if (json_out) std::printf("%s\n", out.c_str());
+  else if (ok) print_table(result);
+  else print_issues(result, std::cerr);
+  return ok ? 0 : 2;
+}

@@ -1,0 +1,12 @@
+# memcalc_set_warnings(target): the project's warning set, applied per target (no global flags).
+function(memcalc_set_warnings target)
+  if(MSVC)
+    target_compile_options(${target} PRIVATE /W4)
+  else()
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                             -Wno-sign-conversion)
+  endif()
+  if(MEMCALC_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE $<IF:$<CXX_COMPILER_ID:MSVC>,/WX,-Werror>)
+  endif()
+endfunction()

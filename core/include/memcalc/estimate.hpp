@@ -1,0 +1,83 @@
+// The estimate: per-GPU bytes by component, each with its basis, formula and source
+// (CONTRACTS.md §2). Bytes are doubles holding whole numbers (exact below 2^53 = 9 PB).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memcalc/gpus.hpp"
+#include "memcalc/issues.hpp"
+#include "memcalc/json.hpp"
+#include "memcalc/model.hpp"
+#include "memcalc/scenario.hpp"
+
+namespace memcalc {
+
+enum class Basis { exact, analytic, rule };
+
+struct Component {
+  std::string id;       // "parameters", "kv_cache", ... (CONTRACTS.md §2)
+  std::string label;    // English display label
+  double bytes = 0;     // per GPU
+  Basis basis = Basis::exact;
+  std::string formula;  // the formula with this scenario's numbers substituted
+  std::string source;   // where the formula comes from
+};
+
+struct ParamCounts {
+  double total = 0;         // every parameter of the model (MoE: all experts)
+  double active = 0;        // parameters one token uses (MoE: experts_per_token routed experts)
+  double seed_formula = 0;  // h·V + L·(12h² + 13h) + 2h, the seed's formula
+};
+
+struct Fit {
+  double gpu_bytes = 0;  // memory of one GPU
+  double count = 1;
+  bool fits = false;
+  double headroom_bytes = 0;  // gpu_bytes − total_bytes (negative when it does not fit)
+};
+
+// Inverse answers: the largest value that still fits one GPU of the chosen kind, all else equal.
+// -1 means "none fits" (even the smallest value does not fit).
+struct Limits {
+  double max_seq_len = -1;     // training seq_len or inference context_len
+  double max_batch_size = -1;
+  double min_gpus = -1;        // fewest GPUs: training scales dp (with the scenario's ZeRO stage),
+                               // inference scales tp; -1 if none up to the search bound fits
+  std::string min_gpus_layout; // e.g. "dp=8 (ZeRO-3)" or "tp=4"
+};
+
+struct Result {
+  bool ok = false;
+  std::vector<Issue> issues;
+  ParamCounts params;
+  std::vector<Component> components;
+  double total_bytes = 0;
+  double peak_rule_low = 0;   // inference: 1.5 × weights (the seed's rule of thumb)
+  double peak_rule_high = 0;  // inference: 2.5 × weights
+  std::string activation_formula;  // training: which activation formula was used, and its source
+  Fit fit;
+  Limits limits;
+};
+
+ParamCounts count_params(const ModelConfig& m);
+
+// The full estimate, with explanations and inverse answers.
+Result estimate(const Scenario& scenario);
+// Numbers only (no strings, no inverse search): what sweeps and searches call.
+double estimate_total_bytes(const Scenario& scenario);
+
+// JSON in, JSON out: the CLI, the JS API and the tests all go through these.
+Json result_to_json(const Result& result);
+std::string estimate_json(std::string_view scenario_json);
+
+// `memcalc models` and the page's model list (with each preset's config.json fields).
+Json presets_json();
+// Everything a user interface lists: version, presets, GPUs, scenario defaults, enum values and
+// component labels in English and Chinese. One source of truth for the page.
+Json catalog_json();
+
+const char* basis_name(Basis b);
+
+}  // namespace memcalc

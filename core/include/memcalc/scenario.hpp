@@ -1,0 +1,107 @@
+// The scenario: everything an estimate depends on (CONTRACTS.md §1). Defaults live here and
+// only here; `scenario_defaults_json()` hands them to the page and the CLI.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memcalc/issues.hpp"
+#include "memcalc/json.hpp"
+#include "memcalc/model.hpp"
+
+namespace memcalc {
+
+enum class Mode { training, inference };
+enum class Precision { fp32, bf16_mixed, fp16_mixed, bf16 };
+enum class Optimizer { adamw, adam, sgd, sgd_momentum, adamw_8bit, adafactor, lion };
+enum class Recompute { none, selective, full };
+enum class ActivationFormula { seed, architecture };
+enum class Finetune { full, lora, qlora };
+// Weight storage types for inference. GGUF entries are llama.cpp file types.
+enum class WeightDtype { fp32, fp16, bf16, fp8, int8, int4, nf4, q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k };
+enum class KvDtype { fp32, fp16, bf16, fp8, int8, int4 };
+
+// Name tables: the JSON spelling of each enum value, in declaration order.
+template <typename E> struct EnumNames;
+#define MEMCALC_ENUM_NAMES(E, ...)                                   \
+  template <> struct EnumNames<E> {                                  \
+    static constexpr std::string_view names[] = {__VA_ARGS__};       \
+  };
+MEMCALC_ENUM_NAMES(Mode, "training", "inference")
+MEMCALC_ENUM_NAMES(Precision, "fp32", "bf16_mixed", "fp16_mixed", "bf16")
+MEMCALC_ENUM_NAMES(Optimizer, "adamw", "adam", "sgd", "sgd_momentum", "adamw_8bit", "adafactor", "lion")
+MEMCALC_ENUM_NAMES(Recompute, "none", "selective", "full")
+MEMCALC_ENUM_NAMES(ActivationFormula, "seed", "architecture")
+MEMCALC_ENUM_NAMES(Finetune, "full", "lora", "qlora")
+MEMCALC_ENUM_NAMES(WeightDtype, "fp32", "fp16", "bf16", "fp8", "int8", "int4", "nf4", "q8_0", "q6_k",
+                   "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k")
+MEMCALC_ENUM_NAMES(KvDtype, "fp32", "fp16", "bf16", "fp8", "int8", "int4")
+#undef MEMCALC_ENUM_NAMES
+
+template <typename E> std::string_view enum_name(E value) {
+  return EnumNames<E>::names[static_cast<int>(value)];
+}
+
+struct ParallelConfig {
+  double dp = 1;    // data-parallel replicas (ZeRO shards over these)
+  double tp = 1;    // tensor-parallel size
+  double pp = 1;    // pipeline stages; the breakdown is for the first (most loaded) stage
+  double cp = 1;    // context-parallel size: each rank holds seq_len/cp tokens
+  double ep = 1;    // expert-parallel size: routed experts are split over ep ranks
+  int zero = 0;     // ZeRO stage 0-3 (3 = FSDP full sharding)
+  bool sequence_parallel = false;  // Megatron sequence parallelism (needs tp > 1 to matter)
+};
+
+struct TrainingConfig {
+  double batch_size = 1;  // micro-batch per GPU, sequences
+  double seq_len = 4096;  // tokens per sequence
+  Precision precision = Precision::bf16_mixed;
+  bool fp32_grads = false;
+  Optimizer optimizer = Optimizer::adamw;
+  Recompute recompute = Recompute::none;
+  bool flash_attention = false;
+  ActivationFormula activation_formula = ActivationFormula::seed;
+  Finetune finetune = Finetune::full;
+  double lora_rank = 16;
+  ParallelConfig parallel;
+};
+
+struct InferenceConfig {
+  double batch_size = 1;
+  double context_len = 4096;  // prompt + generated tokens held in the KV cache
+  WeightDtype weight_dtype = WeightDtype::bf16;
+  KvDtype kv_dtype = KvDtype::bf16;
+  double tp = 1;
+};
+
+struct GpuConfig {
+  std::string preset = "h100-80gb";  // empty when memory_bytes was given
+  double memory_bytes = 0;           // bytes per GPU
+  double count = 1;
+};
+
+struct Scenario {
+  ModelConfig model;
+  Mode mode = Mode::training;
+  TrainingConfig training;
+  InferenceConfig inference;
+  GpuConfig gpu;
+  double overhead_bytes = 1073741824;  // CUDA context and workspaces per GPU (a rule: 1 GiB)
+};
+
+struct ScenarioParseResult {
+  Scenario scenario;
+  std::vector<Issue> issues;  // errors make the scenario unusable; warnings and infos do not
+};
+
+// Reads and validates a scenario object. Unknown fields are reported; missing ones take the
+// defaults above; every invalid value is an error naming its field.
+ScenarioParseResult parse_scenario(const Json& json);
+ScenarioParseResult parse_scenario_text(std::string_view text);
+
+// The defaults, and the allowed values of every enum field ("training.optimizer": [...]).
+Json scenario_defaults_json();
+Json scenario_enums_json();
+
+}  // namespace memcalc

@@ -1,0 +1,306 @@
+// Assembles the estimate: components by mode, the overhead rule, the peak rule, the fit against
+// the chosen GPU and the inverse answers (largest sequence, largest batch, fewest GPUs).
+#include <algorithm>
+#include <cmath>
+
+#include "breakdown.hpp"
+#include "memcalc/estimate.hpp"
+
+#ifndef MEMCALC_VERSION
+#define MEMCALC_VERSION "0.0.0"
+#endif
+
+namespace memcalc {
+
+extern const std::string_view kPresetsJson;
+
+namespace {
+
+struct Label {
+  const char* id;
+  const char* en;
+  const char* zh;
+};
+
+// Display labels of every component id, in display order (CONTRACTS.md §2).
+constexpr Label kLabels[] = {
+    {"parameters", "Model parameters", "模型参数"},
+    {"lora_adapters", "LoRA adapters", "LoRA 适配器"},
+    {"gradients", "Gradients", "梯度"},
+    {"master_weights", "FP32 master weights", "FP32 主权重"},
+    {"optimizer_states", "Optimizer states", "优化器状态"},
+    {"fp32_gradients", "FP32 gradient copy", "FP32 梯度副本"},
+    {"activations", "Activations", "激活值"},
+    {"logits", "Output logits and loss", "输出 logits 与损失"},
+    {"input_data", "Input data", "输入数据"},
+    {"weights", "Weights", "权重"},
+    {"kv_cache", "KV cache", "KV 缓存"},
+    {"io_tokens", "Input/output tokens", "输入/输出 Token"},
+    {"overhead", "CUDA context and workspaces", "CUDA 上下文与工作区"},
+};
+
+const char* label_of(const std::string& id) {
+  for (const auto& l : kLabels)
+    if (id == l.id) return l.en;
+  return "";
+}
+
+double run(const Scenario& s, const detail::ModelTensors& t, detail::Breakdown& b) {
+  if (s.mode == Mode::training) {
+    detail::add_training(s, t, b);
+  } else {
+    detail::add_inference(s, t, b);
+  }
+  b.add("overhead", s.overhead_bytes, Basis::rule, [&] {
+    return detail::num(s.overhead_bytes) + " B per GPU (scenario.overhead_bytes)";
+  }, "Rule of thumb: PyTorch CUDA context (~0.3–0.5 GiB) plus cuBLAS/cuDNN workspaces");
+  return b.total();
+}
+
+double total_of(const Scenario& s, const detail::ModelTensors& t) {
+  detail::Breakdown b(false);
+  return run(s, t, b);
+}
+
+// Largest integer x in [1, cap] with fits(x), for a fits() that is true up to some point and false
+// after; -1 when fits(1) is false.
+template <typename Fits> double largest(double cap, Fits&& fits) {
+  if (!fits(1)) return -1;
+  double lo = 1, hi = 2;
+  while (hi <= cap && fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  if (hi > cap) {
+    if (fits(cap)) return cap;
+    hi = cap;
+  }
+  while (hi - lo > 1) {  // fits(lo) && !fits(hi)
+    const double mid = std::floor((lo + hi) / 2);
+    (fits(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+Limits solve_limits(const Scenario& s, const detail::ModelTensors& t) {
+  Limits lim;
+  const double gpu = s.gpu.memory_bytes;
+  Scenario x = s;
+  if (s.mode == Mode::training) {
+    const double cp = s.training.parallel.cp;
+    lim.max_seq_len = largest(16777216 / cp, [&](double n) {
+      x.training.seq_len = n * cp;
+      return total_of(x, t) <= gpu;
+    });
+    if (lim.max_seq_len > 0) lim.max_seq_len *= cp;
+    x = s;
+    lim.max_batch_size = largest(1048576, [&](double n) {
+      x.training.batch_size = n;
+      return total_of(x, t) <= gpu;
+    });
+    // Fewest GPUs: grow dp with the scenario's ZeRO stage (ZeRO-3 when it has none, since
+    // without ZeRO more replicas save no memory).
+    x = s;
+    const int zero = s.training.parallel.zero > 0 ? s.training.parallel.zero : 3;
+    x.training.parallel.zero = zero;
+    const ParallelConfig& p = s.training.parallel;
+    const double others = p.tp * p.pp * p.cp;
+    for (double dp = 1; dp <= 65536; dp *= 2) {
+      x.training.parallel.dp = dp;
+      if (total_of(x, t) <= gpu) {
+        lim.min_gpus = dp * others;
+        lim.min_gpus_layout = "dp=" + detail::num(dp) + " (ZeRO-" + std::to_string(zero) + ")";
+        if (others > 1)
+          lim.min_gpus_layout += " × tp=" + detail::num(p.tp) + " × pp=" + detail::num(p.pp) + " × cp=" + detail::num(p.cp);
+        break;
+      }
+    }
+  } else {
+    lim.max_seq_len = largest(16777216, [&](double n) {
+      x.inference.context_len = n;
+      return total_of(x, t) <= gpu;
+    });
+    x = s;
+    lim.max_batch_size = largest(1048576, [&](double n) {
+      x.inference.batch_size = n;
+      return total_of(x, t) <= gpu;
+    });
+    x = s;
+    const ModelConfig& m = s.model;
+    for (double tp = 1; tp <= std::min(m.num_heads, 1024.0); ++tp) {
+      if (std::fmod(m.num_heads, tp) != 0) continue;
+      if (!m.is_mla() && std::fmod(m.num_kv_heads, tp) != 0 && std::fmod(tp, m.num_kv_heads) != 0) continue;
+      x.inference.tp = tp;
+      if (total_of(x, t) <= gpu) {
+        lim.min_gpus = tp;
+        lim.min_gpus_layout = "tp=" + detail::num(tp);
+        break;
+      }
+    }
+  }
+  return lim;
+}
+
+}  // namespace
+
+const char* basis_name(Basis b) {
+  switch (b) {
+    case Basis::exact: return "exact";
+    case Basis::analytic: return "analytic";
+    case Basis::rule: return "rule";
+  }
+  return "exact";
+}
+
+double estimate_total_bytes(const Scenario& s) { return total_of(s, detail::model_tensors(s.model)); }
+
+Result estimate(const Scenario& s) {
+  Result r;
+  r.ok = true;
+  const detail::ModelTensors t = detail::model_tensors(s.model);
+  r.params = count_params(s.model);
+  detail::Breakdown b(true);
+  run(s, t, b);
+  r.components = std::move(b.components());
+  for (auto& c : r.components) c.label = label_of(c.id);
+  r.total_bytes = b.total();
+  r.activation_formula = b.activation_formula;
+  if (s.mode == Mode::inference) {
+    double weights = 0;
+    for (const auto& c : r.components)
+      if (c.id == "weights") weights = c.bytes;
+    r.peak_rule_low = std::ceil(1.5 * weights);
+    r.peak_rule_high = std::ceil(2.5 * weights);
+    if (r.total_bytes < r.peak_rule_low || r.total_bytes > r.peak_rule_high)
+      r.issues.push_back({"inference", Severity::info,
+                          r.total_bytes > r.peak_rule_high
+                              ? "the explicit estimate is above the 1.5–2.5× weights rule of thumb: the KV cache "
+                                "and activations of this context and batch outgrow it"
+                              : "the explicit estimate is below the 1.5–2.5× weights rule of thumb (short context, small batch)"});
+  }
+  r.fit.gpu_bytes = s.gpu.memory_bytes;
+  r.fit.count = s.gpu.count;
+  r.fit.fits = r.total_bytes <= s.gpu.memory_bytes;
+  r.fit.headroom_bytes = s.gpu.memory_bytes - r.total_bytes;
+  if (r.total_bytes >= 9007199254740992.0)
+    r.issues.push_back({"", Severity::warning, "the total exceeds 2^53 bytes; figures beyond that are rounded"});
+  r.limits = solve_limits(s, t);
+  return r;
+}
+
+Json result_to_json(const Result& r) {
+  Json out = Json::object();
+  out.set("ok", r.ok);
+  Json issues = Json::array();
+  for (const auto& i : r.issues) {
+    Json j = Json::object();
+    j.set("field", i.field);
+    j.set("severity", severity_name(i.severity));
+    j.set("message", i.message);
+    issues.push(std::move(j));
+  }
+  out.set("issues", std::move(issues));
+  if (!r.ok) return out;  // no numbers that pretend to be right
+  Json params = Json::object();
+  params.set("total", r.params.total);
+  params.set("active", r.params.active);
+  params.set("seed_formula", r.params.seed_formula);
+  out.set("params", std::move(params));
+  Json comps = Json::array();
+  for (const auto& c : r.components) {
+    Json j = Json::object();
+    j.set("id", c.id);
+    j.set("label", c.label);
+    j.set("bytes", c.bytes);
+    j.set("basis", basis_name(c.basis));
+    j.set("formula", c.formula);
+    j.set("source", c.source);
+    comps.push(std::move(j));
+  }
+  out.set("components", std::move(comps));
+  out.set("total_bytes", r.total_bytes);
+  Json peak = Json::object();
+  peak.set("low", r.peak_rule_low);
+  peak.set("high", r.peak_rule_high);
+  out.set("peak_rule", std::move(peak));
+  if (!r.activation_formula.empty()) out.set("activation_formula", r.activation_formula);
+  Json fits = Json::object();
+  fits.set("gpu_bytes", r.fit.gpu_bytes);
+  fits.set("count", r.fit.count);
+  fits.set("fits", r.fit.fits);
+  fits.set("headroom_bytes", r.fit.headroom_bytes);
+  out.set("fits", std::move(fits));
+  Json lim = Json::object();
+  lim.set("max_seq_len", r.limits.max_seq_len);
+  lim.set("max_batch_size", r.limits.max_batch_size);
+  lim.set("min_gpus", r.limits.min_gpus);
+  lim.set("min_gpus_layout", r.limits.min_gpus_layout);
+  out.set("limits", std::move(lim));
+  out.set("version", MEMCALC_VERSION);
+  return out;
+}
+
+std::string estimate_json(std::string_view scenario_json) {
+  ScenarioParseResult parsed = parse_scenario_text(scenario_json);
+  Result r;
+  if (has_errors(parsed.issues)) {
+    r.issues = std::move(parsed.issues);
+    return result_to_json(r).dump();
+  }
+  r = estimate(parsed.scenario);
+  r.issues.insert(r.issues.begin(), parsed.issues.begin(), parsed.issues.end());
+  return result_to_json(r).dump();
+}
+
+Json presets_json() {
+  Json out = Json::array();
+  const JsonParseResult raw = parse_json(kPresetsJson);
+  for (const auto& m : presets()) {
+    const ParamCounts c = count_params(m);
+    Json p = Json::object();
+    p.set("id", m.id);
+    p.set("name", m.name);
+    p.set("source", m.source);
+    p.set("params_total", c.total);
+    p.set("params_active", c.active);
+    p.set("published_params", m.published_params > 0 ? Json(m.published_params) : Json(nullptr));
+    p.set("published_params_source", m.published_params_source);
+    for (const auto& entry : raw.value.as_array()) {
+      const Json* id = entry.find("id");
+      if (id && id->is_string() && id->as_string() == m.id)
+        if (const Json* config = entry.find("config")) p.set("config", *config);
+    }
+    out.push(std::move(p));
+  }
+  return out;
+}
+
+Json catalog_json() {
+  Json out = Json::object();
+  out.set("version", MEMCALC_VERSION);
+  out.set("presets", presets_json());
+  Json g = Json::array();
+  for (const auto& gpu : gpus()) {
+    Json j = Json::object();
+    j.set("id", gpu.id);
+    j.set("name", gpu.name);
+    j.set("memory_bytes", gpu.memory_bytes);
+    j.set("source", gpu.source);
+    g.push(std::move(j));
+  }
+  out.set("gpus", std::move(g));
+  out.set("defaults", scenario_defaults_json());
+  out.set("enums", scenario_enums_json());
+  Json labels = Json::array();
+  for (const auto& l : kLabels) {
+    Json j = Json::object();
+    j.set("id", l.id);
+    j.set("label", l.en);
+    j.set("label_zh", l.zh);
+    labels.push(std::move(j));
+  }
+  out.set("components", std::move(labels));
+  return out;
+}
+
+}  // namespace memcalc

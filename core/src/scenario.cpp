@@ -1,0 +1,321 @@
+// Scenario JSON (CONTRACTS.md §1) → Scenario, with every problem reported against its field.
+#include <cmath>
+#include <initializer_list>
+
+#include "memcalc/gpus.hpp"
+#include "memcalc/scenario.hpp"
+
+namespace memcalc {
+
+namespace {
+
+constexpr double kMaxBatch = 1048576;      // 2^20 sequences
+constexpr double kMaxTokens = 16777216;    // 2^24 tokens per sequence
+constexpr double kMaxParallel = 65536;     // per parallel dimension
+constexpr double kMaxGpus = 1048576;
+constexpr double kMaxBytes = 1099511627776.0 * 1024;  // 1 PiB per GPU
+
+class Section {
+ public:
+  Section(const Json* obj, std::string path, std::vector<Issue>& issues)
+      : obj_(obj), path_(std::move(path)), issues_(issues) {}
+
+  std::string field(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  const Json* get(std::string_view key) {
+    seen_.emplace_back(key);
+    return obj_ ? obj_->find(key) : nullptr;
+  }
+  void error(std::string_view key, std::string message) {
+    issues_.push_back({field(key), Severity::error, std::move(message)});
+  }
+
+  // An integer in [lo, hi]; absent → keeps `out`.
+  void integer(std::string_view key, double& out, double lo, double hi) {
+    const Json* v = get(key);
+    if (!v) return;
+    if (!v->is_number() || v->as_number() != std::floor(v->as_number()) || v->as_number() < lo ||
+        v->as_number() > hi) {
+      error(key, lo == 1 ? "must be a positive integer of at most " + group(hi)
+                         : "must be an integer from " + group(lo) + " to " + group(hi));
+      return;
+    }
+    out = v->as_number();
+  }
+  void boolean(std::string_view key, bool& out) {
+    const Json* v = get(key);
+    if (!v) return;
+    if (!v->is_bool()) return error(key, "must be true or false");
+    out = v->as_bool();
+  }
+  template <typename E> void choice(std::string_view key, E& out) {
+    const Json* v = get(key);
+    if (!v) return;
+    if (v->is_string()) {
+      const auto& names = EnumNames<E>::names;
+      for (std::size_t i = 0; i < std::size(names); ++i)
+        if (names[i] == v->as_string()) {
+          out = static_cast<E>(i);
+          return;
+        }
+    }
+    std::string list;
+    for (auto n : EnumNames<E>::names) list += (list.empty() ? "" : ", ") + std::string(n);
+    error(key, "must be one of: " + list);
+  }
+  // Reports the keys of this object that no reader asked for.
+  void report_unknown() {
+    if (!obj_) return;
+    for (const auto& [k, v] : obj_->as_object()) {
+      bool known = false;
+      for (const auto& s : seen_) known = known || s == k;
+      if (!known) issues_.push_back({field(k), Severity::warning, "unknown field, ignored"});
+    }
+  }
+  static std::string group(double v) {
+    std::string digits = std::to_string(static_cast<long long>(v)), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+      out += digits[i];
+    }
+    return out;
+  }
+
+ private:
+  const Json* obj_;
+  std::string path_;
+  std::vector<Issue>& issues_;
+  std::vector<std::string> seen_;
+};
+
+// An object-valued field: nullptr when absent, an error when present but not an object.
+const Json* sub_object(Section& parent, std::string_view key) {
+  const Json* v = parent.get(key);
+  if (v && !v->is_object()) {
+    parent.error(key, "must be an object");
+    return nullptr;
+  }
+  return v;
+}
+
+void read_model(const Json* v, Scenario& s, std::vector<Issue>& issues) {
+  if (!v) {
+    issues.push_back({"model", Severity::error, "is required: a preset id (see `memcalc models`) or a config.json object"});
+    return;
+  }
+  if (v->is_string()) {
+    if (const ModelConfig* p = find_preset(v->as_string())) {
+      s.model = *p;
+      return;
+    }
+    issues.push_back({"model", Severity::error, "unknown preset \"" + v->as_string() + "\" (see `memcalc models`)"});
+    return;
+  }
+  if (v->is_object()) {
+    std::vector<Issue> model_issues;
+    s.model = model_from_hf_config(*v, "model", model_issues);
+    if (!has_errors(model_issues)) validate_model(s.model, "model", model_issues);
+    issues.insert(issues.end(), model_issues.begin(), model_issues.end());
+    return;
+  }
+  issues.push_back({"model", Severity::error, "must be a preset id string or a config.json object"});
+}
+
+}  // namespace
+
+ScenarioParseResult parse_scenario(const Json& json) {
+  ScenarioParseResult r;
+  Scenario& s = r.scenario;
+  auto& issues = r.issues;
+  if (!json.is_object()) {
+    issues.push_back({"", Severity::error, "the scenario must be a JSON object"});
+    return r;
+  }
+  Section top(&json, "", issues);
+  read_model(top.get("model"), s, issues);
+  top.choice("mode", s.mode);
+  double overhead = s.overhead_bytes;
+  top.integer("overhead_bytes", overhead, 0, kMaxBytes);
+  s.overhead_bytes = overhead;
+
+  {
+    Section t(sub_object(top, "training"), "training", issues);
+    TrainingConfig& tr = s.training;
+    t.integer("batch_size", tr.batch_size, 1, kMaxBatch);
+    t.integer("seq_len", tr.seq_len, 1, kMaxTokens);
+    t.choice("precision", tr.precision);
+    t.boolean("fp32_grads", tr.fp32_grads);
+    t.choice("optimizer", tr.optimizer);
+    t.choice("recompute", tr.recompute);
+    t.boolean("flash_attention", tr.flash_attention);
+    t.choice("activation_formula", tr.activation_formula);
+    t.choice("finetune", tr.finetune);
+    t.integer("lora_rank", tr.lora_rank, 1, 65536);
+    Section p(sub_object(t, "parallel"), "training.parallel", issues);
+    ParallelConfig& par = tr.parallel;
+    p.integer("dp", par.dp, 1, kMaxParallel);
+    p.integer("tp", par.tp, 1, kMaxParallel);
+    p.integer("pp", par.pp, 1, kMaxParallel);
+    p.integer("cp", par.cp, 1, kMaxParallel);
+    p.integer("ep", par.ep, 1, kMaxParallel);
+    double zero = par.zero;
+    p.integer("zero", zero, 0, 3);
+    par.zero = static_cast<int>(zero);
+    p.boolean("sequence_parallel", par.sequence_parallel);
+    p.report_unknown();
+    t.report_unknown();
+  }
+  {
+    Section i(sub_object(top, "inference"), "inference", issues);
+    InferenceConfig& in = s.inference;
+    i.integer("batch_size", in.batch_size, 1, kMaxBatch);
+    i.integer("context_len", in.context_len, 1, kMaxTokens);
+    i.choice("weight_dtype", in.weight_dtype);
+    i.choice("kv_dtype", in.kv_dtype);
+    i.integer("tp", in.tp, 1, kMaxParallel);
+    i.report_unknown();
+  }
+  {
+    Section g(sub_object(top, "gpu"), "gpu", issues);
+    if (const Json* mem = g.get("memory_bytes")) {
+      if (!mem->is_number() || !(mem->as_number() > 0) || mem->as_number() > kMaxBytes) {
+        g.error("memory_bytes", "must be a positive number of bytes of at most 1 PiB");
+      } else {
+        s.gpu.memory_bytes = std::floor(mem->as_number());
+        s.gpu.preset.clear();
+      }
+      if (g.get("preset")) issues.push_back({"gpu.preset", Severity::warning, "ignored: gpu.memory_bytes is given"});
+    } else if (const Json* preset = g.get("preset")) {
+      if (!preset->is_string() || !find_gpu(preset->as_string())) {
+        g.error("preset", "must be a GPU id from `memcalc gpus`");
+      } else {
+        s.gpu.preset = preset->as_string();
+      }
+    }
+    if (s.gpu.memory_bytes == 0) {
+      if (const Gpu* gpu = find_gpu(s.gpu.preset)) s.gpu.memory_bytes = gpu->memory_bytes;
+    }
+    g.integer("count", s.gpu.count, 1, kMaxGpus);
+    g.report_unknown();
+  }
+  top.report_unknown();
+  if (has_errors(issues)) return r;
+
+  // Combinations.
+  const ModelConfig& m = s.model;
+  auto err = [&](const char* field, std::string message) { issues.push_back({field, Severity::error, std::move(message)}); };
+  auto note = [&](const char* field, Severity sev, std::string message) { issues.push_back({field, sev, std::move(message)}); };
+  if (s.mode == Mode::training) {
+    const ParallelConfig& p = s.training.parallel;
+    if (std::fmod(m.num_heads, p.tp) != 0) err("training.parallel.tp", "must divide the model's " + Section::group(m.num_heads) + " attention heads");
+    else if (!m.is_mla() && std::fmod(m.num_kv_heads, p.tp) != 0)
+      err("training.parallel.tp", "must divide the model's " + Section::group(m.num_kv_heads) + " KV heads");
+    if (p.pp > m.num_layers) err("training.parallel.pp", "must not exceed the model's " + Section::group(m.num_layers) + " layers");
+    if (p.ep > 1 && !m.is_moe()) err("training.parallel.ep", "must be 1 for a dense model (it has no experts)");
+    else if (m.is_moe() && std::fmod(m.num_experts, p.ep) != 0)
+      err("training.parallel.ep", "must divide the model's " + Section::group(m.num_experts) + " experts");
+    if (std::fmod(s.training.seq_len, p.cp) != 0) err("training.parallel.cp", "must divide training.seq_len");
+    if (p.sequence_parallel && p.tp == 1) note("training.parallel.sequence_parallel", Severity::info, "has no effect with tp = 1");
+    if (p.zero > 0 && p.dp == 1) note("training.parallel.zero", Severity::info, "ZeRO shards over data-parallel ranks: with dp = 1 it saves nothing");
+    if (s.training.fp32_grads && (s.training.precision == Precision::fp32 || s.training.precision == Precision::bf16))
+      note("training.fp32_grads", Severity::info, "applies to mixed precision only; ignored");
+    if (s.training.finetune != Finetune::full && s.training.lora_rank > m.hidden_size)
+      err("training.lora_rank", "must not exceed the hidden size");
+    if (s.training.finetune == Finetune::qlora && s.training.precision == Precision::fp32)
+      note("training.precision", Severity::info, "QLoRA computes in 16-bit; fp32 applies to the adapters only");
+    if (s.training.activation_formula == ActivationFormula::seed && s.training.precision == Precision::fp32)
+      note("training.activation_formula", Severity::info, "the seed's formula assumes 16-bit activations; \"architecture\" uses 4 B for fp32");
+    const double used = p.dp * p.tp * p.pp * p.cp;
+    if (used > s.gpu.count)
+      note("gpu.count", Severity::warning, "the parallel layout uses " + Section::group(used) + " GPUs (dp·tp·pp·cp) but gpu.count is " + Section::group(s.gpu.count));
+  } else {
+    const double tp = s.inference.tp;
+    if (std::fmod(m.num_heads, tp) != 0) err("inference.tp", "must divide the model's " + Section::group(m.num_heads) + " attention heads");
+    else if (!m.is_mla() && std::fmod(m.num_kv_heads, tp) != 0 && std::fmod(tp, m.num_kv_heads) != 0)
+      err("inference.tp", "must divide the model's KV heads or be a multiple of them");
+    if (m.max_position_embeddings > 0 && s.inference.context_len > m.max_position_embeddings)
+      note("inference.context_len", Severity::warning, "exceeds the model's max_position_embeddings (" + Section::group(m.max_position_embeddings) + ")");
+    if (tp > s.gpu.count)
+      note("gpu.count", Severity::warning, "inference.tp uses " + Section::group(tp) + " GPUs but gpu.count is " + Section::group(s.gpu.count));
+  }
+  if (s.mode == Mode::training && m.max_position_embeddings > 0 && s.training.seq_len > m.max_position_embeddings)
+    note("training.seq_len", Severity::warning, "exceeds the model's max_position_embeddings (" + Section::group(m.max_position_embeddings) + ")");
+  return r;
+}
+
+ScenarioParseResult parse_scenario_text(std::string_view text) {
+  JsonParseResult parsed = parse_json(text);
+  if (!parsed.ok) {
+    ScenarioParseResult r;
+    r.issues.push_back({"", Severity::error, "invalid JSON at byte " + std::to_string(parsed.offset) + ": " + parsed.error});
+    return r;
+  }
+  return parse_scenario(parsed.value);
+}
+
+namespace {
+template <typename E> Json names_json() {
+  Json a = Json::array();
+  for (auto n : EnumNames<E>::names) a.push(Json(n));
+  return a;
+}
+}  // namespace
+
+Json scenario_defaults_json() {
+  const Scenario d;
+  const TrainingConfig& t = d.training;
+  const InferenceConfig& i = d.inference;
+  Json parallel = Json::object();
+  parallel.set("dp", t.parallel.dp);
+  parallel.set("tp", t.parallel.tp);
+  parallel.set("pp", t.parallel.pp);
+  parallel.set("cp", t.parallel.cp);
+  parallel.set("ep", t.parallel.ep);
+  parallel.set("zero", t.parallel.zero);
+  parallel.set("sequence_parallel", t.parallel.sequence_parallel);
+  Json training = Json::object();
+  training.set("batch_size", t.batch_size);
+  training.set("seq_len", t.seq_len);
+  training.set("precision", enum_name(t.precision));
+  training.set("fp32_grads", t.fp32_grads);
+  training.set("optimizer", enum_name(t.optimizer));
+  training.set("recompute", enum_name(t.recompute));
+  training.set("flash_attention", t.flash_attention);
+  training.set("activation_formula", enum_name(t.activation_formula));
+  training.set("finetune", enum_name(t.finetune));
+  training.set("lora_rank", t.lora_rank);
+  training.set("parallel", parallel);
+  Json inference = Json::object();
+  inference.set("batch_size", i.batch_size);
+  inference.set("context_len", i.context_len);
+  inference.set("weight_dtype", enum_name(i.weight_dtype));
+  inference.set("kv_dtype", enum_name(i.kv_dtype));
+  inference.set("tp", i.tp);
+  Json gpu = Json::object();
+  gpu.set("preset", d.gpu.preset);
+  gpu.set("count", d.gpu.count);
+  Json s = Json::object();
+  s.set("model", "llama-3.1-8b");
+  s.set("mode", enum_name(d.mode));
+  s.set("training", training);
+  s.set("inference", inference);
+  s.set("gpu", gpu);
+  s.set("overhead_bytes", d.overhead_bytes);
+  return s;
+}
+
+Json scenario_enums_json() {
+  Json e = Json::object();
+  e.set("mode", names_json<Mode>());
+  e.set("training.precision", names_json<Precision>());
+  e.set("training.optimizer", names_json<Optimizer>());
+  e.set("training.recompute", names_json<Recompute>());
+  e.set("training.activation_formula", names_json<ActivationFormula>());
+  e.set("training.finetune", names_json<Finetune>());
+  e.set("inference.weight_dtype", names_json<WeightDtype>());
+  e.set("inference.kv_dtype", names_json<KvDtype>());
+  return e;
+}
+
+}  // namespace memcalc

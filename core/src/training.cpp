@@ -1,0 +1,329 @@
+// Training memory per GPU.
+//
+// Model states: Ultra-Scale Playbook ("Memory for weights/grads/optimizer states"): fp32 4+4+8,
+//   bf16/fp16 mixed 2+2 + fp32 master 4 + Adam 8, optional fp32 gradients 4 (Nanotron).
+//   ZeRO sharding: Rajbhandari et al. 2020, §5 (stage 1 optimizer states incl. master weights,
+//   stage 2 also gradients, stage 3 also parameters, each ÷ N_d).
+// Optimizer states: Adam/AdamW m and v; SGD none; SGD momentum one buffer; Lion one buffer
+//   (Chen et al. 2023); Adafactor factored second moment, rows + cols per matrix, no first moment
+//   (Shazeer & Stern 2018, β1 = 0 default); 8-bit AdamW: two 1-byte states with an fp32 absmax per
+//   256-element block (bitsandbytes blockwise optimizers, Dettmers et al. 2022).
+// Activations, "seed": Korthikanti et al. 2022, Table 2 / Eq. 1–6, × L layers (first pipeline stage).
+// Activations, "architecture": the tensors autograd saves per layer for this model's shape.
+// Logits: Korthikanti et al. 2022 §4.3, fp32 logits 4·s·b·V/t on the stage with the output layer.
+// LoRA: Hu et al. 2021 (r·(d_in + d_out) per adapted matrix); QLoRA: Dettmers et al. 2023
+//   (NF4 with double quantization: 4 + 8/64 + 32/(64·256) bits per weight).
+#include <algorithm>
+#include <cmath>
+
+#include "breakdown.hpp"
+
+namespace memcalc::detail {
+
+namespace {
+
+constexpr double kNf4DqBits = 4.0 + 8.0 / 64.0 + 32.0 / (64.0 * 256.0);  // QLoRA §3
+constexpr double kAdam8bitBytes = 2.0 * (1.0 + 4.0 / 256.0);             // two states + absmax
+
+struct StageShape {
+  double dense_layers = 0;  // layers of each kind on the first pipeline stage
+  double moe_layers = 0;
+  double layers() const { return dense_layers + moe_layers; }
+};
+
+StageShape first_stage(const ModelConfig& m, double pp) {
+  StageShape st;
+  const double per_stage = std::ceil(m.num_layers / pp);
+  for (double l = 0; l < per_stage; ++l) (m.is_moe_layer(l) ? st.moe_layers : st.dense_layers) += 1;
+  return st;
+}
+
+// What one GPU of the first pipeline stage holds, in elements.
+struct StageCounts {
+  double params = 0;       // all weights on this GPU (after tp, pp and ep)
+  double linear = 0;       // of which linear projections (quantized by QLoRA)
+  double lora_dims = 0;    // Σ(rows + cols) over adapted projections, ÷ tp
+  double lora_mats = 0;    // number of adapted projections (each gets an A and a B)
+  double adafactor = 0;    // factored Adafactor state elements
+};
+
+StageCounts stage_counts(const ModelConfig& m, const ModelTensors& t, const ParallelConfig& par) {
+  const StageShape st = first_stage(m, par.pp);
+  StageCounts c;
+  auto add_group = [&](const Tensors& ts, double copies) {
+    for (const auto& x : ts) {
+      const double shard = par.tp * (x.routed ? par.ep : 1);
+      const double n = x.elements() * copies / shard;
+      c.params += n;
+      if (x.is_linear()) {
+        c.linear += n;
+        c.lora_dims += (x.rows + x.cols) * x.count * copies / shard;
+        c.lora_mats += x.count * copies / (x.routed ? par.ep : 1);
+      }
+      c.adafactor += (x.is_matrix() ? x.rows + x.cols : x.rows) * x.count * copies / shard;
+    }
+  };
+  add_group(t.embedding, 1);
+  add_group(t.dense_layer, st.dense_layers);
+  add_group(t.moe_layer, st.moe_layers);
+  if (par.pp == 1) add_group(t.head, 1);
+  return c;
+}
+
+double weight_bytes(Precision p) { return p == Precision::fp32 ? 4 : 2; }
+bool mixed(Precision p) { return p == Precision::bf16_mixed || p == Precision::fp16_mixed; }
+
+// Bytes of optimizer state for `params` trainable elements (`adafactor` factored elements).
+double optimizer_bytes(Optimizer o, Precision p, double params, double adafactor) {
+  const double state = p == Precision::bf16 ? 2 : 4;  // pure bf16 keeps bf16 states (torchtune)
+  switch (o) {
+    case Optimizer::adam:
+    case Optimizer::adamw: return 2 * state * params;
+    case Optimizer::sgd: return 0;
+    case Optimizer::sgd_momentum:
+    case Optimizer::lion: return state * params;
+    case Optimizer::adamw_8bit: return kAdam8bitBytes * params;
+    case Optimizer::adafactor: return state * adafactor;
+  }
+  return 0;
+}
+
+std::string optimizer_formula(Optimizer o, Precision p, double params, double adafactor) {
+  const std::string state = p == Precision::bf16 ? "2 B" : "4 B";
+  switch (o) {
+    case Optimizer::adam:
+    case Optimizer::adamw: return "2 states × " + state + " × " + num(params) + " params";
+    case Optimizer::sgd: return "SGD keeps no state";
+    case Optimizer::sgd_momentum:
+    case Optimizer::lion: return "1 momentum × " + state + " × " + num(params) + " params";
+    case Optimizer::adamw_8bit:
+      return "2 states × (1 B + 4 B absmax / 256) × " + num(params) + " params";
+    case Optimizer::adafactor:
+      return state + " × " + num(adafactor) + " factored elements (rows + cols per matrix)";
+  }
+  return {};
+}
+
+const char* optimizer_source(Optimizer o) {
+  switch (o) {
+    case Optimizer::adam:
+    case Optimizer::adamw: return "Ultra-Scale Playbook, memory for optimizer states (Adam m and v)";
+    case Optimizer::sgd: return "PyTorch torch.optim.SGD (momentum 0: no state)";
+    case Optimizer::sgd_momentum: return "PyTorch torch.optim.SGD momentum_buffer";
+    case Optimizer::lion: return "Chen et al. 2023, Lion: one momentum buffer";
+    case Optimizer::adamw_8bit: return "Dettmers et al. 2022, 8-bit optimizers (bitsandbytes blockwise, block 256)";
+    case Optimizer::adafactor: return "Shazeer & Stern 2018, Adafactor factored second moment (β1 = 0)";
+  }
+  return "";
+}
+
+// "÷ tp 2 ÷ dp 8 (ZeRO-3)"-style suffixes, shown only where they apply.
+std::string divided(double by, const char* what) {
+  return by > 1 ? " ÷ " + std::string(what) + " " + num(by) : "";
+}
+
+// ---- Activations ----------------------------------------------------------------------------
+
+struct ActivationInputs {
+  double s;        // tokens per sequence on this rank (seq_len / cp)
+  double s_keys;   // keys each query attends to (the full seq_len)
+  double b, h, a, t;
+  bool sp;
+  double in_flight_layers;  // layers × micro-batches held by the first pipeline stage
+};
+
+// Korthikanti et al. 2022 Table 2, per layer, 16-bit activations.
+double seed_layer_bytes(const ActivationInputs& x, Recompute r, bool flash) {
+  const double sbh = x.s * x.b * x.h;
+  const double scores = 5 * x.a * x.s * x.s_keys * x.b / x.t;  // 5as²b/t
+  const bool drop_scores = flash || r != Recompute::none;
+  if (r == Recompute::full) return x.sp ? 2 * sbh / x.t : 2 * sbh;
+  const double linear = x.sp ? 34 * sbh / x.t : sbh * (10 + 24 / x.t);
+  return linear + (drop_scores ? 0 : scores);
+}
+
+std::string seed_formula_text(const ActivationInputs& x, Recompute r, bool flash) {
+  const std::string dims = num(x.s) + "·" + num(x.b) + "·" + num(x.h);
+  const std::string n = num(x.in_flight_layers) + " layers × ";
+  if (r == Recompute::full) return n + "2·s·b·h" + std::string(x.sp ? "/t" : "") + " = " + n + "2·" + dims + (x.sp ? "/" + num(x.t) : "");
+  std::string linear = x.sp ? "34·s·b·h/t" : (x.t > 1 ? "s·b·h·(10 + 24/t)" : "34·s·b·h");
+  bool scores = !(flash || r != Recompute::none);
+  std::string f = n + "(" + linear + (scores ? " + 5·a·s²·b/t" : "") + ") with s·b·h = " + dims;
+  if (scores) f += ", a = " + num(x.a);
+  if (x.t > 1) f += ", t = " + num(x.t);
+  return f;
+}
+
+// Saved-for-backward bytes of one layer, from the model's real shape.
+double arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool moe_layer, Recompute r,
+                        bool flash, double e) {
+  const double T = x.s * x.b;                 // tokens on this rank
+  const double rep = x.sp ? 1 / x.t : 1;      // replicated across tp unless sequence parallel
+  const double sh = 1 / x.t;                  // sharded across tp
+  const double h = x.h, a = m.num_heads, g = m.num_kv_heads;
+  const bool dropout = m.dropout;
+  if (r == Recompute::full) return e * T * h * rep;  // the layer input
+
+  double bytes = 0;
+  // Norms: each saves its input (e per element) and fp32 statistics per token.
+  const double stats = m.norm == NormKind::layernorm ? 8 : 4;
+  bytes += m.norms_per_layer * (e * T * h * rep + stats * T * rep);
+  // Attention.
+  double q, k, v, o;
+  if (m.is_mla()) {
+    q = a * (m.qk_nope_head_dim + m.qk_rope_head_dim);
+    k = q;
+    v = a * m.v_head_dim;
+    o = v;
+    bytes += e * T * (m.q_lora_rank + m.kv_lora_rank) * rep;  // inputs of the up-projections
+  } else {
+    q = a * m.head_dim;
+    k = v = g * m.head_dim;
+    o = q;
+  }
+  bytes += e * T * h * rep;              // q/k/v projection input
+  bytes += e * T * (q + k + v) * sh;     // Q, K, V for the attention kernel
+  const bool scores = !(flash || r == Recompute::selective);
+  if (scores) {
+    const double s2 = a * x.s * x.s_keys * x.b * sh;
+    bytes += e * s2;                      // softmax output
+    if (dropout) bytes += s2 + e * s2;    // dropout mask (1 B) and dropout output
+  } else if (flash) {
+    bytes += 4 * a * T * sh;              // fp32 log-sum-exp per head and token
+  }
+  bytes += e * T * o * sh;                // output projection input
+  if (dropout) bytes += T * h * rep;      // residual dropout mask
+  // MLP.
+  const double per_f = m.mlp == MlpKind::gated ? 4 : 2;  // gate, up, act, product | act in, act out
+  bytes += e * T * h * rep;               // MLP input
+  if (moe_layer) {
+    const double k_routed = m.experts_per_token;
+    bytes += 4 * T * m.num_experts * rep;                                // fp32 router logits
+    bytes += e * k_routed * T * h * sh;                                  // permuted token copies
+    bytes += e * k_routed * T * m.moe_intermediate_size * per_f * sh;   // routed experts
+    bytes += e * T * m.shared_experts * m.shared_intermediate_size * per_f * sh;
+  } else {
+    bytes += e * T * m.intermediate_size * per_f * sh;
+  }
+  if (dropout) bytes += T * h * rep;
+  return bytes;
+}
+
+}  // namespace
+
+void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
+  const ModelConfig& m = sc.model;
+  const TrainingConfig& tr = sc.training;
+  const ParallelConfig& par = tr.parallel;
+  const Precision p = tr.precision;
+  const StageCounts c = stage_counts(m, t, par);
+
+  const double dp = par.dp;
+  const double shard_opt = par.zero >= 1 ? dp : 1;
+  const double shard_grad = par.zero >= 2 ? dp : 1;
+  const double shard_param = par.zero >= 3 ? dp : 1;
+  const std::string zero = par.zero > 0 ? " (ZeRO-" + std::to_string(par.zero) + ")" : "";
+  auto per_gpu = [&](double shard) { return divided(shard, "dp") + (shard > 1 ? zero : ""); };
+  const std::string stage = par.pp > 1 ? " on the first of " + num(par.pp) + " pipeline stages" : "";
+  const std::string count_note = " params" + stage + (par.tp > 1 ? " (÷ tp " + num(par.tp) + ")" : "") +
+                                 (par.ep > 1 && m.is_moe() ? " (experts ÷ ep " + num(par.ep) + ")" : "");
+
+  const bool lora = tr.finetune != Finetune::full;
+  const double trainable = lora ? tr.lora_rank * c.lora_dims : c.params;
+  const double trainable_adafactor =
+      lora ? c.lora_dims + 2 * tr.lora_rank * c.lora_mats : c.adafactor;
+  const double w = weight_bytes(p);
+
+  // Parameters: the whole model, or the frozen base under LoRA/QLoRA.
+  if (tr.finetune == Finetune::qlora) {
+    const double rest = c.params - c.linear;
+    const double bytes = (c.linear * kNf4DqBits / 8 + rest * 2) / shard_param;
+    out.add("parameters", bytes, Basis::exact, [&] {
+      return num(c.linear) + " linear weights × " + num(kNf4DqBits) + " bits / 8 (NF4 + double quantization) + " +
+             num(rest) + " others × 2 B" + per_gpu(shard_param);
+    }, "Dettmers et al. 2023, QLoRA §3 (NF4, blocksize 64, double quantization)");
+  } else {
+    out.add("parameters", w * c.params / shard_param, Basis::exact, [&] {
+      return bytes_per(w) + " × " + num(c.params) + count_note + per_gpu(shard_param) + (lora ? " (frozen base)" : "");
+    }, "Ultra-Scale Playbook, memory for weights");
+  }
+  if (lora) {
+    const double aw = tr.finetune == Finetune::qlora ? 2 : w;
+    out.add("lora_adapters", aw * trainable / shard_param, Basis::exact, [&] {
+      return bytes_per(aw) + " × r " + num(tr.lora_rank) + " × " + num(c.lora_dims) +
+             " (Σ d_in + d_out over the attention and MLP projections)" + per_gpu(shard_param);
+    }, "Hu et al. 2021, LoRA: r·(d_in + d_out) per adapted matrix");
+  }
+  const double gw = w;
+  out.add("gradients", gw * trainable / shard_grad, Basis::exact, [&] {
+    return bytes_per(gw) + " × " + num(trainable) + (lora ? " adapter params" : count_note) + per_gpu(shard_grad);
+  }, "Ultra-Scale Playbook, memory for gradients");
+  if (mixed(p)) {
+    out.add("master_weights", 4 * trainable / shard_opt, Basis::exact, [&] {
+      return "4 B × " + num(trainable) + " fp32 master copy" + per_gpu(shard_opt);
+    }, "Ultra-Scale Playbook, mixed precision (fp32 master weights); ZeRO §5");
+  }
+  out.add("optimizer_states", optimizer_bytes(tr.optimizer, p, trainable, trainable_adafactor) / shard_opt,
+          Basis::exact, [&] {
+            return optimizer_formula(tr.optimizer, p, trainable, trainable_adafactor) + per_gpu(shard_opt);
+          }, optimizer_source(tr.optimizer));
+  if (tr.fp32_grads && mixed(p)) {
+    out.add("fp32_gradients", 4 * trainable / shard_grad, Basis::exact, [&] {
+      return "4 B × " + num(trainable) + " fp32 gradient copy" + per_gpu(shard_grad);
+    }, "Ultra-Scale Playbook, fp32 gradient accumulation (Nanotron)");
+  }
+
+  // Activations of the first pipeline stage: pp in-flight micro-batches × ceil(L/pp) layers.
+  const StageShape st = first_stage(m, par.pp);
+  ActivationInputs x;
+  x.s = tr.seq_len / par.cp;
+  x.s_keys = tr.seq_len;
+  x.b = tr.batch_size;
+  x.h = m.hidden_size;
+  x.a = m.num_heads;
+  x.t = par.tp;
+  x.sp = par.sequence_parallel && par.tp > 1;
+  const double micro = par.pp;  // 1F1B: the first stage holds pp micro-batches at its peak
+  x.in_flight_layers = st.layers() * micro;
+
+  if (tr.activation_formula == ActivationFormula::seed) {
+    const double bytes = x.in_flight_layers * seed_layer_bytes(x, tr.recompute, tr.flash_attention);
+    out.activation_formula = "seed";
+    out.add("activations", bytes, Basis::analytic, [&] {
+      return seed_formula_text(x, tr.recompute, tr.flash_attention);
+    }, "Korthikanti et al. 2022, Table 2 (the seed's L·s·b·h·(34 + 5·a·s/h))");
+  } else {
+    const double e = p == Precision::fp32 ? 4 : 2;
+    auto layer = [&](bool moe) { return arch_layer_bytes(m, x, moe, tr.recompute, tr.flash_attention, e); };
+    double bytes = micro * (st.dense_layers * layer(false) + st.moe_layers * layer(true));
+    if (tr.recompute == Recompute::full) {
+      // Backward re-runs one layer's forward: its full activations exist for that moment.
+      const double one = std::max(st.dense_layers > 0 ? arch_layer_bytes(m, x, false, Recompute::none, tr.flash_attention, e) : 0,
+                                  st.moe_layers > 0 ? arch_layer_bytes(m, x, true, Recompute::none, tr.flash_attention, e) : 0);
+      bytes += one;
+    }
+    out.activation_formula = "architecture";
+    out.add("activations", bytes, Basis::analytic, [&] {
+      std::string f = num(x.in_flight_layers) + " layers × saved tensors per layer: norms, q/k/v (" +
+                      num(m.num_heads) + " heads, " + num(m.num_kv_heads) + " KV heads, head_dim " +
+                      num(m.head_dim) + "), " + (m.mlp == MlpKind::gated ? "gated MLP 4·s·b·f" : "MLP 2·s·b·f") +
+                      " (f = " + num(m.is_moe() ? m.moe_intermediate_size : m.intermediate_size) + ")";
+      if (!(tr.flash_attention || tr.recompute != Recompute::none)) f += ", scores a·s²·b";
+      if (m.dropout) f += ", dropout masks";
+      if (tr.recompute == Recompute::full) f = num(x.in_flight_layers) + " layer inputs s·b·h + one layer recomputed";
+      return f + "; " + num(e) + " B per element, s = " + num(x.s) + ", b = " + num(x.b);
+    }, "Saved tensors of this architecture (Korthikanti et al. 2022 §4 method)");
+  }
+
+  // Output logits live on the last pipeline stage; the breakdown is of the first.
+  if (par.pp == 1) {
+    out.add("logits", 4 * x.s * x.b * m.vocab_size / par.tp, Basis::analytic, [&] {
+      return "4 B × s " + num(x.s) + " × b " + num(x.b) + " × V " + num(m.vocab_size) + divided(par.tp, "tp");
+    }, "Korthikanti et al. 2022 §4.3 (fp32 logits for the loss)");
+  }
+  out.add("input_data", 16 * x.s * x.b, Basis::exact, [&] {
+    return "8 B × 2 (token ids and labels, int64) × s " + num(x.s) + " × b " + num(x.b);
+  }, "PyTorch int64 token ids and labels");
+}
+
+}  // namespace memcalc::detail
