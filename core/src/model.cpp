@@ -2,6 +2,7 @@
 // configuration classes (LlamaConfig, Qwen2Config, MixtralConfig, DeepseekV3Config, Gemma2Config,
 // GPT2Config, ...): where a field is absent the class default applies, and that default is named.
 #include <algorithm>
+#include <utility>
 #include <cmath>
 #include <string_view>
 
@@ -140,6 +141,18 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   m.model_type = r.text("model_type");
   if (m.model_type.empty() && nested) {
     if (const Json* t = outer.find("model_type"); t && t->is_string()) m.model_type = t->as_string();
+  }
+  if (m.model_type.empty()) {
+    // Older configs (GPT-2's first revisions) name only the architecture class.
+    static constexpr std::pair<std::string_view, std::string_view> kClasses[] = {
+        {"GPT2LMHeadModel", "gpt2"}, {"LlamaForCausalLM", "llama"}, {"MistralForCausalLM", "mistral"},
+        {"MixtralForCausalLM", "mixtral"}, {"Qwen2ForCausalLM", "qwen2"}, {"GPTNeoXForCausalLM", "gpt_neox"},
+        {"OPTForCausalLM", "opt"}, {"FalconForCausalLM", "falcon"}, {"GemmaForCausalLM", "gemma"}};
+    if (const Json* arch = c.find("architectures"); arch && arch->is_array() && !arch->as_array().empty() &&
+                                                    arch->as_array()[0].is_string()) {
+      for (const auto& [cls, type] : kClasses)
+        if (arch->as_array()[0].as_string() == cls) m.model_type = type;
+    }
   }
   m.name = m.model_type.empty() ? "Custom model" : "Custom " + m.model_type + " model";
   m.source = "Hugging Face config.json";
