@@ -1,0 +1,29 @@
+// The core's WebAssembly face: JSON text in, JSON text out. Only strings cross the boundary, so
+// the caller frees nothing, and the core returns errors as data, so no C++ exception reaches JS.
+#include <emscripten/bind.h>
+#include <malloc.h>
+
+#include <string>
+
+#include "memcalc/estimate.hpp"
+
+namespace {
+
+// The result JSON of CONTRACTS.md §2, the same text the CLI prints with --json.
+std::string estimate(const std::string& scenario_json) {
+  return memcalc::estimate_json(scenario_json);
+}
+
+// Presets, GPUs, defaults, enum values and component labels: what a user interface lists.
+std::string catalog() { return memcalc::catalog_json().dump(); }
+
+// Bytes the allocator has handed out and not taken back; tests check estimates leave it unchanged.
+double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(memcalc) {
+  emscripten::function("estimate", &estimate);
+  emscripten::function("catalog", &catalog);
+  emscripten::function("heap_bytes_in_use", &heap_bytes_in_use);
+}
