@@ -1,0 +1,155 @@
+// Types of dist/memcalc.mjs. The shapes are those of CONTRACTS.md §1 (scenario) and §2 (result).
+// Bytes are numbers (whole, exact below 2^53), per GPU unless said otherwise.
+
+export type Mode = 'training' | 'inference';
+export type Basis = 'exact' | 'analytic' | 'rule';
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A Hugging Face config.json object, read verbatim by the core. */
+export type HfConfig = { [field: string]: unknown };
+
+export interface ParallelConfig {
+  dp?: number;
+  tp?: number;
+  pp?: number;
+  cp?: number;
+  ep?: number;
+  /** ZeRO stage 0–3 (3 = FSDP full sharding). */
+  zero?: number;
+  sequence_parallel?: boolean;
+}
+
+export interface TrainingConfig {
+  /** Micro-batch per GPU, sequences. */
+  batch_size?: number;
+  seq_len?: number;
+  precision?: 'fp32' | 'bf16_mixed' | 'fp16_mixed' | 'bf16';
+  fp32_grads?: boolean;
+  optimizer?: 'adamw' | 'adam' | 'sgd' | 'sgd_momentum' | 'adamw_8bit' | 'adafactor' | 'lion';
+  recompute?: 'none' | 'selective' | 'full';
+  flash_attention?: boolean;
+  activation_formula?: 'seed' | 'architecture';
+  finetune?: 'full' | 'lora' | 'qlora';
+  lora_rank?: number;
+  parallel?: ParallelConfig;
+}
+
+export interface InferenceConfig {
+  batch_size?: number;
+  /** Prompt + generated tokens held in the KV cache. */
+  context_len?: number;
+  weight_dtype?:
+    | 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4' | 'nf4'
+    | 'q8_0' | 'q6_k' | 'q5_k_m' | 'q4_k_m' | 'q4_0' | 'q3_k_m' | 'q2_k';
+  kv_dtype?: 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4';
+  tp?: number;
+}
+
+export type GpuConfig =
+  | { preset: string; count?: number }
+  | { memory_bytes: number; count?: number };
+
+export interface Scenario {
+  /** A preset id (see `presets()`), or a Hugging Face config.json object. */
+  model: string | HfConfig;
+  mode?: Mode;
+  training?: TrainingConfig;
+  inference?: InferenceConfig;
+  gpu?: GpuConfig;
+}
+
+export interface Issue {
+  /** Dotted path into the scenario, e.g. "training.batch_size". */
+  field: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface Component {
+  /** "parameters", "kv_cache", ... (CONTRACTS.md §2). */
+  id: string;
+  label: string;
+  bytes: number;
+  basis: Basis;
+  /** The formula with the scenario's own numbers substituted. */
+  formula: string;
+  source: string;
+}
+
+export interface Limits {
+  /** Longest training seq_len or inference context_len that fits one GPU; −1: none. */
+  max_seq_len: number;
+  max_batch_size: number;
+  /** Fewest GPUs that fit; −1: none up to the search bound. */
+  min_gpus: number;
+  min_gpus_layout: string;
+}
+
+export interface Result {
+  ok: boolean;
+  issues: Issue[];
+  params?: { total: number; active: number; seed_formula: number };
+  components?: Component[];
+  /** Per GPU, the sum of the components. */
+  total_bytes?: number;
+  /** Inference: 1.5× and 2.5× the weights (the rule of thumb). */
+  peak_rule?: { low: number; high: number };
+  fits?: { gpu_bytes: number; count: number; fits: boolean; headroom_bytes: number };
+  limits?: Limits;
+  /** Training: which activation formula was used, and its source. */
+  activation_formula?: string;
+  [field: string]: unknown;
+}
+
+export interface Preset {
+  id: string;
+  name: string;
+  source: string;
+  params_total: number;
+  params_active: number;
+  [field: string]: unknown;
+}
+
+export interface Gpu {
+  id: string;
+  name: string;
+  memory_bytes: number;
+  [field: string]: unknown;
+}
+
+export interface Catalog {
+  version: string;
+  presets: Preset[];
+  gpus: Gpu[];
+  /** A complete scenario holding every default. */
+  defaults: Scenario;
+  /** Allowed values per field, e.g. "training.precision". */
+  enums: { [field: string]: string[] };
+  components: { id: string; label: string; label_zh: string }[];
+}
+
+/** The synchronous API over one instantiated module. */
+export interface Memcalc {
+  estimate(scenario: Scenario | string): Result;
+  /** The result JSON text, exactly as the CLI prints it. */
+  estimateText(scenarioJson: string): string;
+  catalog(): Catalog;
+  presets(): Preset[];
+  /** Allocator bytes in use and live Embind value handles: for leak checks. */
+  heapStats(): { heapBytesInUse: number; emvalHandles: number };
+}
+
+export interface LoadOptions {
+  /** Where the .wasm is (default: memcalc.wasm next to this module). */
+  wasmUrl?: string | URL;
+  /** The .wasm bytes, when the caller has them already. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+/** Instantiates a new module. */
+export function load(options?: LoadOptions): Promise<Memcalc>;
+/** The shared instance used by estimate/presets/catalog (options apply on the first call). */
+export function init(options?: LoadOptions): Promise<Memcalc>;
+export function estimate(scenario: Scenario | string): Promise<Result>;
+export function presets(): Promise<Preset[]>;
+export function catalog(): Promise<Catalog>;

@@ -1,0 +1,150 @@
+// The page's own words in English and Chinese (i18n-zh.js). Component labels, enum values, formulas and sources
+// come from the core (catalog and result), not from here.
+
+const en = {
+  skip: 'Skip to the results',
+  tagline: 'LLM GPU memory calculator',
+  units: 'Units',
+  theme: 'Theme',
+  'theme.auto': 'Theme: follows the system',
+  'theme.light': 'Theme: light',
+  'theme.dark': 'Theme: dark',
+  inputs: 'Inputs',
+  mode: 'Mode',
+  'mode.training': 'Training',
+  'mode.inference': 'Inference',
+  model: 'Model',
+  models: 'Models',
+  'model.search': 'Search models',
+  'model.none': 'No model matches',
+  'model.custom': 'Custom model (config.json)',
+  'model.edited': 'edited',
+  'model.params': 'parameters',
+  'model.active': 'active per token',
+  dims: 'Dimensions (edit by hand)',
+  import: 'Bring a Hugging Face config.json',
+  'import.hint': 'Paste it or drop the file here. It is read in this page and never leaves your machine.',
+  'import.text': 'config.json text',
+  'import.apply': 'Use this config',
+  'import.file': 'Open file…',
+  'import.drop': 'Drop config.json to use it',
+  'import.bad_json': 'This is not valid JSON',
+  'import.not_object': 'A config.json holds one JSON object ({ … })',
+  'import.ok': 'Config in use.',
+  'import.unused': 'Not used:',
+  'import.errors': 'Cannot use this config:',
+  options: 'Options',
+  advanced: 'Advanced',
+  gpu: 'GPUs',
+  'gpu.count': 'Count',
+  'gpu.card': 'Card',
+  'gpu.custom': 'Custom memory…',
+  'gpu.memory': 'Memory per GPU (GiB)',
+  results: 'Memory per GPU',
+  'total.per_gpu': 'per GPU',
+  'fit.yes': 'Fits on {count} × {gpu}: {headroom} free',
+  'fit.no': 'Does not fit on {count} × {gpu}: {short} short',
+  'limit.seq': 'Longest sequence that fits',
+  'limit.context': 'Longest context that fits',
+  'limit.batch': 'Largest batch that fits',
+  'limit.gpus': 'Fewest GPUs that fit',
+  'limit.none': 'none',
+  'bar.total': 'Explicit estimate',
+  'bar.rule': '1.5–2.5× weights rule',
+  'bar.gpu': 'GPU memory',
+  'bar.label': 'Stacked bar of the components, total {total}',
+  'table.caption': 'Breakdown by component',
+  'table.component': 'Component',
+  'table.bytes': 'Memory',
+  'table.share': 'Share',
+  'table.basis': 'Basis',
+  'table.formula': 'Formula',
+  'table.source': 'Source',
+  'table.total': 'Total',
+  'basis.exact': 'exact',
+  'basis.analytic': 'analytic',
+  'basis.rule': 'rule',
+  'issue.error': 'Error',
+  'issue.warning': 'Warning',
+  'issue.info': 'Note',
+  'invalid.total': 'No total: fix the errors below.',
+  chart: 'Memory as the run grows',
+  'chart.axis': 'Chart axis',
+  'chart.seq': 'Sequence length',
+  'chart.batch': 'Batch size',
+  'chart.total': 'Total',
+  'chart.label': 'Line chart of memory per GPU against {axis}',
+  privacy: 'Everything is computed in this page (WebAssembly); nothing is uploaded.',
+  loading: 'Loading…',
+  'load.failed': 'The calculator could not start: {error}',
+  yes: 'on',
+  // Scenario fields: label, then a short explanation.
+  'training.batch_size': ['Micro-batch per GPU', 'Sequences each GPU processes per step'],
+  'training.seq_len': ['Sequence length', 'Tokens per training sequence'],
+  'training.precision': ['Precision', 'Mixed precision keeps an fp32 master copy of the weights'],
+  'training.fp32_grads': ['fp32 gradient copy', 'An extra fp32 copy of the gradients (some frameworks)'],
+  'training.optimizer': ['Optimizer', 'Decides the optimizer state per parameter'],
+  'training.recompute': ['Activation recomputation', 'Trade compute for memory: recompute activations in backward'],
+  'training.flash_attention': ['Fused (flash) attention', 'No stored s² attention scores'],
+  'training.activation_formula': ['Activation formula', 'seed: Korthikanti et al. eq. 1; architecture: from the model’s real shape'],
+  'training.finetune': ['Fine-tuning', 'full, LoRA adapters, or QLoRA (NF4 base)'],
+  'training.lora_rank': ['LoRA rank', 'Rank of the adapter matrices'],
+  'training.parallel.dp': ['Data parallel', 'Replicas; ZeRO shards states over them'],
+  'training.parallel.tp': ['Tensor parallel', 'Splits each layer’s matrices over GPUs'],
+  'training.parallel.pp': ['Pipeline parallel', 'Stages; the breakdown is for the first, most loaded one'],
+  'training.parallel.cp': ['Context parallel', 'Splits each sequence over GPUs'],
+  'training.parallel.ep': ['Expert parallel', 'Splits MoE experts over GPUs'],
+  'training.parallel.zero': ['ZeRO stage', '1: optimizer states, 2: + gradients, 3: + weights sharded (FSDP)'],
+  'training.parallel.sequence_parallel': ['Sequence parallel', 'Shards norm and dropout activations over the tensor-parallel group'],
+  'inference.batch_size': ['Batch size', 'Sequences served at once'],
+  'inference.context_len': ['Context length', 'Prompt + generated tokens held in the KV cache'],
+  'inference.weight_dtype': ['Weights (quantization)', 'Storage type of the weights, GGUF types included'],
+  'inference.kv_dtype': ['KV cache type', 'Storage type of the cached keys and values'],
+  'inference.tp': ['Tensor parallel', 'GPUs that split the weights and the KV cache'],
+  overhead_bytes: ['Overhead per GPU (bytes)', 'CUDA context and library workspaces (a rule of thumb)'],
+};
+
+// Chinese loads on demand, so English readers do not download it (and the reverse costs one request).
+const tables = { en };
+const loaders = { zh: () => import('./i18n-zh.js') };
+let lang = 'en';
+
+export const languages = ['en', 'zh'];
+
+export function pickLanguage(stored, browserLanguages) {
+  if (languages.includes(stored)) return stored;
+  for (const tag of browserLanguages ?? []) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (languages.includes(base)) return base;
+  }
+  return 'en';
+}
+
+export async function setLanguage(next) {
+  const wanted = languages.includes(next) ? next : 'en';
+  tables[wanted] ??= (await loaders[wanted]()).default;
+  lang = wanted;
+}
+
+export function language() {
+  return lang;
+}
+
+/** The phrase for `key` with {name} placeholders filled in; the key itself when unknown. */
+export function t(key, values) {
+  const entry = tables[lang][key] ?? en[key];
+  const text = Array.isArray(entry) ? entry[0] : (entry ?? key);
+  return values ? text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? '')) : text;
+}
+
+/** The short explanation of a scenario field, or ''. */
+export function help(key) {
+  const entry = tables[lang][key] ?? en[key];
+  return Array.isArray(entry) ? entry[1] : '';
+}
+
+/** Applies the phrases to elements marked data-i18n (text) and data-i18n-aria (aria-label). */
+export function translate(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+}
