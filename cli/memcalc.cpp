@@ -123,7 +123,8 @@ void print_table(const Json& r) {
 }
 
 int list_models() {
-  for (const auto& p : memcalc::presets_json().as_array())
+  const Json presets = memcalc::presets_json();
+  for (const auto& p : presets.as_array())
     std::printf("%-22s %-28s %8.2fB params\n", p.find("id")->as_string().c_str(), p.find("name")->as_string().c_str(),
                 number(p, "params_total") / 1e9);
   return 0;
