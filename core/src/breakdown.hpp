@@ -7,6 +7,7 @@
 
 #include "memcalc/estimate.hpp"
 #include "tensors.hpp"
+#include "text.hpp"
 
 namespace memcalc::detail {
 
@@ -41,10 +42,5 @@ class Breakdown {
 
 void add_training(const Scenario& s, const ModelTensors& t, Breakdown& out);
 void add_inference(const Scenario& s, const ModelTensors& t, Breakdown& out);
-
-// Text for formulas: 8030261248 → "8,030,261,248"; 4.127 → "4.127".
-std::string num(double v);
-// Bytes per element in formulas: 2 → "2 B", 0.5 → "0.5 B".
-std::string bytes_per(double v);
 
 }  // namespace memcalc::detail

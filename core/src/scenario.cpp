@@ -4,6 +4,7 @@
 
 #include "memcalc/gpus.hpp"
 #include "memcalc/scenario.hpp"
+#include "text.hpp"
 
 namespace memcalc {
 
@@ -37,8 +38,8 @@ class Section {
     if (!v) return;
     if (!v->is_number() || v->as_number() != std::floor(v->as_number()) || v->as_number() < lo ||
         v->as_number() > hi) {
-      error(key, lo == 1 ? "must be a positive integer of at most " + group(hi)
-                         : "must be an integer from " + group(lo) + " to " + group(hi));
+      error(key, lo == 1 ? "must be a positive integer of at most " + detail::num(hi)
+                         : "must be an integer from " + detail::num(lo) + " to " + detail::num(hi));
       return;
     }
     out = v->as_number();
@@ -72,14 +73,6 @@ class Section {
       for (const auto& s : seen_) known = known || s == k;
       if (!known) issues_.push_back({field(k), Severity::warning, "unknown field, ignored"});
     }
-  }
-  static std::string group(double v) {
-    std::string digits = std::to_string(static_cast<long long>(v)), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-      if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-      out += digits[i];
-    }
-    return out;
   }
 
  private:
@@ -208,13 +201,13 @@ ScenarioParseResult parse_scenario(const Json& json) {
   auto note = [&](const char* field, Severity sev, std::string message) { issues.push_back({field, sev, std::move(message)}); };
   if (s.mode == Mode::training) {
     const ParallelConfig& p = s.training.parallel;
-    if (std::fmod(m.num_heads, p.tp) != 0) err("training.parallel.tp", "must divide the model's " + Section::group(m.num_heads) + " attention heads");
+    if (std::fmod(m.num_heads, p.tp) != 0) err("training.parallel.tp", "must divide the model's " + detail::num(m.num_heads) + " attention heads");
     else if (!m.is_mla() && std::fmod(m.num_kv_heads, p.tp) != 0)
-      err("training.parallel.tp", "must divide the model's " + Section::group(m.num_kv_heads) + " KV heads");
-    if (p.pp > m.num_layers) err("training.parallel.pp", "must not exceed the model's " + Section::group(m.num_layers) + " layers");
+      err("training.parallel.tp", "must divide the model's " + detail::num(m.num_kv_heads) + " KV heads");
+    if (p.pp > m.num_layers) err("training.parallel.pp", "must not exceed the model's " + detail::num(m.num_layers) + " layers");
     if (p.ep > 1 && !m.is_moe()) err("training.parallel.ep", "must be 1 for a dense model (it has no experts)");
     else if (m.is_moe() && std::fmod(m.num_experts, p.ep) != 0)
-      err("training.parallel.ep", "must divide the model's " + Section::group(m.num_experts) + " experts");
+      err("training.parallel.ep", "must divide the model's " + detail::num(m.num_experts) + " experts");
     if (std::fmod(s.training.seq_len, p.cp) != 0) err("training.parallel.cp", "must divide training.seq_len");
     if (p.sequence_parallel && p.tp == 1) note("training.parallel.sequence_parallel", Severity::info, "has no effect with tp = 1");
     if (p.zero > 0 && p.dp == 1) note("training.parallel.zero", Severity::info, "ZeRO shards over data-parallel ranks: with dp = 1 it saves nothing");
@@ -228,19 +221,19 @@ ScenarioParseResult parse_scenario(const Json& json) {
       note("training.activation_formula", Severity::info, "the seed's formula assumes 16-bit activations; \"architecture\" uses 4 B for fp32");
     const double used = p.dp * p.tp * p.pp * p.cp;
     if (used > s.gpu.count)
-      note("gpu.count", Severity::warning, "the parallel layout uses " + Section::group(used) + " GPUs (dp·tp·pp·cp) but gpu.count is " + Section::group(s.gpu.count));
+      note("gpu.count", Severity::warning, "the parallel layout uses " + detail::num(used) + " GPUs (dp·tp·pp·cp) but gpu.count is " + detail::num(s.gpu.count));
   } else {
     const double tp = s.inference.tp;
-    if (std::fmod(m.num_heads, tp) != 0) err("inference.tp", "must divide the model's " + Section::group(m.num_heads) + " attention heads");
+    if (std::fmod(m.num_heads, tp) != 0) err("inference.tp", "must divide the model's " + detail::num(m.num_heads) + " attention heads");
     else if (!m.is_mla() && std::fmod(m.num_kv_heads, tp) != 0 && std::fmod(tp, m.num_kv_heads) != 0)
       err("inference.tp", "must divide the model's KV heads or be a multiple of them");
     if (m.max_position_embeddings > 0 && s.inference.context_len > m.max_position_embeddings)
-      note("inference.context_len", Severity::warning, "exceeds the model's max_position_embeddings (" + Section::group(m.max_position_embeddings) + ")");
+      note("inference.context_len", Severity::warning, "exceeds the model's max_position_embeddings (" + detail::num(m.max_position_embeddings) + ")");
     if (tp > s.gpu.count)
-      note("gpu.count", Severity::warning, "inference.tp uses " + Section::group(tp) + " GPUs but gpu.count is " + Section::group(s.gpu.count));
+      note("gpu.count", Severity::warning, "inference.tp uses " + detail::num(tp) + " GPUs but gpu.count is " + detail::num(s.gpu.count));
   }
   if (s.mode == Mode::training && m.max_position_embeddings > 0 && s.training.seq_len > m.max_position_embeddings)
-    note("training.seq_len", Severity::warning, "exceeds the model's max_position_embeddings (" + Section::group(m.max_position_embeddings) + ")");
+    note("training.seq_len", Severity::warning, "exceeds the model's max_position_embeddings (" + detail::num(m.max_position_embeddings) + ")");
   return r;
 }
 

@@ -1,7 +1,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "breakdown.hpp"
+#include "text.hpp"
 
 namespace memcalc::detail {
 

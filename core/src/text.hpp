@@ -1,0 +1,13 @@
+// Numbers as people read them in formulas and messages.
+#pragma once
+
+#include <string>
+
+namespace memcalc::detail {
+
+// 8030261248 → "8,030,261,248"; 4.127 → "4.127".
+std::string num(double v);
+// Bytes per element in formulas: 2 → "2 B", 0.5 → "0.5 B".
+std::string bytes_per(double v);
+
+}  // namespace memcalc::detail
