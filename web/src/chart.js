@@ -4,13 +4,14 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { unitBytes } from './format.js';
 import { language, t } from './i18n.js';
+import { colorSlot } from './palette.js';
 import { setPath } from './scenario.js';
 
 const SEQ_POINTS = powersOfTwo(7, 17, true);  // 128 … 131,072 tokens, with half steps
 const BATCH_POINTS = powersOfTwo(0, 9, true); // 1 … 512 sequences
 
 export function createChart({ root, api, catalog, state }) {
-  const labels = new Map((catalog.components ?? []).map((c, i) => [c.id, { ...c, index: i }]));
+  const labels = new Map((catalog.components ?? []).map((c) => [c.id, c]));
   let plot = null;
   let axis = 'seq';
   let signature = '';
@@ -66,11 +67,13 @@ export function createChart({ root, api, catalog, state }) {
     }
     const name = t(axis === 'seq' ? 'chart.seq' : 'chart.batch');
     root.setAttribute('aria-label', t('chart.label', { axis: name }));
+    root.dataset.ready = '';
   }
 
   function options(ids) {
     const css = getComputedStyle(document.documentElement);
     const color = (name) => css.getPropertyValue(name).trim();
+    const shownIds = state.result?.ok ? state.result.components.map((c) => c.id) : ids;
     const name = (id) => {
       const entry = labels.get(id);
       return (language() === 'zh' ? entry?.label_zh : entry?.label) ?? entry?.label ?? id;
@@ -79,22 +82,22 @@ export function createChart({ root, api, catalog, state }) {
     const locale = language();
     return {
       ...size(),
-      legend: { live: true },
+      legend: { live: root.clientWidth > 600 },
       cursor: { drag: { x: false, y: false } },
       // The y range stops a little above the GPU's memory or the current total: the region where
       // the choice is made. Lines that leave it (s² activations at 128k tokens) are clipped.
       scales: { x: { distr: 3, log: 2 }, y: { range: (u, min, max) => [0, Math.min(max, yCap) * 1.05 || 1] } },
       axes: [
         { ...axisStyle, label: t(axis === 'seq' ? 'chart.seq' : 'chart.batch'),
-          values: (u, splits) => splits.map((v) => (v >= 1024 ? `${v / 1024}k` : String(v))) },
+          values: (u, splits) => splits.map((v) => (v == null ? '' : v >= 1024 ? `${v / 1024}k` : String(v))) },
         { ...axisStyle, label: state.unit, size: 56,
-          values: (u, splits) => splits.map((v) => v.toLocaleString(locale, { maximumFractionDigits: 1 })) },
+          values: (u, splits) => splits.map((v) => (v == null ? '' : v.toLocaleString(locale, { maximumFractionDigits: 1 }))) },
       ],
       series: [
         { label: t(axis === 'seq' ? 'chart.seq' : 'chart.batch'), value: (u, v) => (v == null ? '' : v.toLocaleString(locale)) },
         { label: t('chart.total'), stroke: color('--fg'), width: 2.5, value: fmt, points: { show: false } },
         ...ids.map((id) => ({
-          label: name(id), stroke: color(`--c${(labels.get(id)?.index ?? 0) % 10}`), width: 1.5, value: fmt,
+          label: name(id), stroke: color(`--c${colorSlot(id, shownIds)}`), width: 1.5, value: fmt,
           points: { show: false },
         })),
         { label: t('bar.gpu'), stroke: color('--bad'), width: 1.5, dash: [6, 4], value: fmt, points: { show: false } },

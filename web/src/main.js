@@ -90,6 +90,7 @@ function writeHash() {
 let chartVisible = false;
 function scheduleChart() {
   clearTimeout(chartTimer);
+  delete $('#chart').dataset.ready; // set again once the chart shows this scenario
   if (!chartVisible) return;
   chartTimer = setTimeout(async () => {
     chart ??= import('./chart.js').then((m) => m.createChart({
@@ -105,7 +106,7 @@ function watchChart() {
     observer.disconnect();
     chartVisible = true;
     scheduleChart();
-  }, { rootMargin: '200px' });
+  });
   observer.observe($('#chart'));
 }
 

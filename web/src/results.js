@@ -4,16 +4,17 @@
 import { el } from './dom.js';
 import { formatBytes, formatCount, formatParams, formatShare } from './format.js';
 import { language, t } from './i18n.js';
+import { colorSlot } from './palette.js';
 
 export function createResults({ root, catalog, state }) {
   const $ = (selector) => root.querySelector(selector);
-  const order = new Map((catalog.components ?? []).map((c, i) => [c.id, i]));
   const labels = new Map((catalog.components ?? []).map((c) => [c.id, c]));
   const gpus = new Map(catalog.gpus.map((g) => [g.id, g]));
   const total = $('#total');
   const tbody = $('#breakdown tbody');
 
-  const colorIndex = (id) => (order.has(id) ? order.get(id) : hash(id)) % 10;
+  let ids = [];
+  const colorIndex = (id) => colorSlot(id, ids);
   const label = (c) => {
     const entry = labels.get(c.id);
     if (!entry) return c.label;
@@ -26,6 +27,7 @@ export function createResults({ root, catalog, state }) {
     const bytes = (n) => formatBytes(n, unit, locale);
     const ok = result.ok && Array.isArray(result.components);
     const components = ok ? result.components : [];
+    ids = components.map((c) => c.id);
     root.classList.toggle('invalid', !ok);
 
     // Total.
@@ -162,10 +164,4 @@ export function createResults({ root, catalog, state }) {
   }
 
   return { render };
-}
-
-function hash(text) {
-  let h = 0;
-  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h;
 }
