@@ -56,6 +56,8 @@ export interface Scenario {
   training?: TrainingConfig;
   inference?: InferenceConfig;
   gpu?: GpuConfig;
+  /** CUDA context and workspaces, bytes per GPU (a rule of thumb; default 1 GiB). */
+  overhead_bytes?: number;
 }
 
 export interface Issue {
@@ -98,6 +100,8 @@ export interface Result {
   limits?: Limits;
   /** Training: which activation formula was used, and its source. */
   activation_formula?: string;
+  /** The core's version. */
+  version?: string;
   [field: string]: unknown;
 }
 
@@ -107,25 +111,34 @@ export interface Preset {
   source: string;
   params_total: number;
   params_active: number;
+  /** The published parameter count the preset is checked against, or null. */
+  published_params?: number | null;
+  published_params_source?: string;
+  /** The preset's Hugging Face config.json: edit it and pass it as `model`. */
+  config?: HfConfig;
   [field: string]: unknown;
 }
 
 export interface Gpu {
   id: string;
   name: string;
+  /** Bytes per card. */
   memory_bytes: number;
+  source?: string;
   [field: string]: unknown;
 }
 
+/** Frozen: shared by every caller of the instance. */
 export interface Catalog {
-  version: string;
-  presets: Preset[];
-  gpus: Gpu[];
+  readonly version: string;
+  readonly presets: readonly Preset[];
+  readonly gpus: readonly Gpu[];
   /** A complete scenario holding every default. */
-  defaults: Scenario;
+  readonly defaults: Scenario;
   /** Allowed values per field, e.g. "training.precision". */
-  enums: { [field: string]: string[] };
-  components: { id: string; label: string; label_zh: string }[];
+  readonly enums: { readonly [field: string]: readonly string[] };
+  /** Display labels of the result's components, English and Chinese. */
+  readonly components: readonly { id: string; label: string; label_zh: string }[];
 }
 
 /** The synchronous API over one instantiated module. */
@@ -134,7 +147,7 @@ export interface Memcalc {
   /** The result JSON text, exactly as the CLI prints it. */
   estimateText(scenarioJson: string): string;
   catalog(): Catalog;
-  presets(): Preset[];
+  presets(): readonly Preset[];
   /** Allocator bytes in use and live Embind value handles: for leak checks. */
   heapStats(): { heapBytesInUse: number; emvalHandles: number };
 }
@@ -151,5 +164,5 @@ export function load(options?: LoadOptions): Promise<Memcalc>;
 /** The shared instance used by estimate/presets/catalog (options apply on the first call). */
 export function init(options?: LoadOptions): Promise<Memcalc>;
 export function estimate(scenario: Scenario | string): Promise<Result>;
-export function presets(): Promise<Preset[]>;
+export function presets(): Promise<readonly Preset[]>;
 export function catalog(): Promise<Catalog>;
