@@ -10,14 +10,16 @@ import { setPath } from './scenario.js';
 const SEQ_POINTS = powersOfTwo(7, 17, true);  // 128 … 131,072 tokens, with half steps
 const BATCH_POINTS = powersOfTwo(0, 9, true); // 1 … 512 sequences
 
+// `root` holds the axis buttons (#axis-seq, #axis-batch) and the plot's box (.chart).
 export function createChart({ root, api, catalog, state }) {
+  const box = root.querySelector('.chart');
   const labels = new Map((catalog.components ?? []).map((c) => [c.id, c]));
   let plot = null;
   let axis = 'seq';
   let signature = '';
   let yCap = Infinity;
 
-  const buttons = { seq: document.getElementById('axis-seq'), batch: document.getElementById('axis-batch') };
+  const buttons = { seq: root.querySelector('#axis-seq'), batch: root.querySelector('#axis-batch') };
   for (const [name, button] of Object.entries(buttons)) {
     button.addEventListener('click', () => {
       axis = name;
@@ -25,10 +27,10 @@ export function createChart({ root, api, catalog, state }) {
       update();
     });
   }
-  new ResizeObserver(() => plot?.setSize(size())).observe(root);
+  new ResizeObserver(() => plot?.setSize(size())).observe(box);
 
   function size() {
-    return { width: Math.max(240, root.clientWidth), height: Math.min(300, Math.max(200, root.clientWidth * 0.45)) };
+    return { width: Math.max(240, box.clientWidth), height: Math.min(300, Math.max(200, box.clientWidth * 0.45)) };
   }
 
   // Sweeps the axis field; the rest of the scenario stays as it is.
@@ -61,13 +63,13 @@ export function createChart({ root, api, catalog, state }) {
     if (!plot || next !== signature) {
       signature = next;
       plot?.destroy();
-      plot = new uPlot(options(ids), data, root);
+      plot = new uPlot(options(ids), data, box);
     } else {
       plot.setData(data);
     }
     const name = t(axis === 'seq' ? 'chart.seq' : 'chart.batch');
-    root.setAttribute('aria-label', t('chart.label', { axis: name }));
-    root.dataset.ready = '';
+    box.setAttribute('aria-label', t('chart.label', { axis: name }));
+    box.dataset.ready = '';
   }
 
   function options(ids) {
@@ -82,7 +84,7 @@ export function createChart({ root, api, catalog, state }) {
     const locale = language();
     return {
       ...size(),
-      legend: { live: root.clientWidth > 600 },
+      legend: { live: box.clientWidth > 600 },
       cursor: { drag: { x: false, y: false } },
       // The y range stops a little above the GPU's memory or the current total: the region where
       // the choice is made. Lines that leave it (s² activations at 128k tokens) are clipped.

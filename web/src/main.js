@@ -94,7 +94,7 @@ function scheduleChart() {
   if (!chartVisible) return;
   chartTimer = setTimeout(async () => {
     chart ??= import('./chart.js').then((m) => m.createChart({
-      root: $('#chart'), api: state.api, catalog: state.catalog, state,
+      root: $('.chart-card'), api: state.api, catalog: state.catalog, state,
     }));
     (await chart).update();
   }, chart ? 120 : 0);

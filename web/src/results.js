@@ -74,7 +74,7 @@ export function createResults({ root, catalog, state }) {
       limits.append(
         limitItem(t(seqKey), value(seq), 'max_seq_len', seq),
         limitItem(t('limit.batch'), value(batch), 'max_batch_size', batch),
-        limitItem(t('limit.gpus'), gpusNeeded >= 0 ? `${value(gpusNeeded)}${layout ? ` (${layout})` : ''}` : value(-1),
+        limitItem(t('limit.gpus'), gpusNeeded >= 0 ? `${value(gpusNeeded)}${layout ? ` · ${layout}` : ''}` : value(-1),
           'min_gpus', gpusNeeded),
       );
     }
@@ -120,7 +120,8 @@ export function createResults({ root, catalog, state }) {
     const bars = $('#bars');
     bars.replaceChildren();
     if (!components.length) {
-      bars.setAttribute('aria-label', '');
+      bars.removeAttribute('role');
+      bars.removeAttribute('aria-label');
       return;
     }
     const gpuBytes = result.fits?.gpu_bytes ?? 0;
@@ -154,6 +155,7 @@ export function createResults({ root, catalog, state }) {
       line.append(el('span', { textContent: `${t('bar.gpu')} ${bytes(gpuBytes)}` }));
       bars.append(line);
     }
+    bars.setAttribute('role', 'img');
     bars.setAttribute('aria-label', t('bar.label', { total: bytes(result.total_bytes) }));
   }
 
