@@ -27,6 +27,25 @@ function apiFiles() {
   };
 }
 
+// The page fetches its .wasm as soon as the HTML arrives, not after its script has run.
+function preloadWasm() {
+  return {
+    name: 'memcalc-preload-wasm',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        const wasm = Object.keys(bundle ?? {}).filter((name) => name.endsWith('.wasm'));
+        return wasm.map((name) => ({
+          tag: 'link',
+          attrs: { rel: 'preload', href: `./${name}`, as: 'fetch', type: 'application/wasm', crossorigin: '' },
+          injectTo: 'head',
+        }));
+      },
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => ({
   root: here('.'),
   base: './',
@@ -52,5 +71,6 @@ export default defineConfig(({ mode }) => ({
           assetsInlineLimit: 0,
         }),
   },
+  plugins: mode === 'api' ? [] : [preloadWasm()],
   server: { host: '127.0.0.1' },
 }));
