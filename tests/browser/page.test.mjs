@@ -75,6 +75,11 @@ test('changing inputs changes the breakdown to the CLI numbers', async () => {
   assert.match(await page.locator('#total').innerText(), /GiB/);
   assert.deepEqual(await shown(page), before);
   await page.getByRole('button', { name: 'GB', exact: true }).click();
+
+  // The page keeps its scenario in the hash: reading it back gives the same numbers.
+  await page.waitForFunction(() => location.hash.includes('32768'));
+  const fromHash = JSON.parse(decodeURIComponent((await page.evaluate(() => location.hash)).replace('#scenario=', '')));
+  assertMatch(await waitForCli(page, fromHash));
   assert.deepEqual(problems, []);
 });
 
