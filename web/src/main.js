@@ -58,7 +58,7 @@ function initialScenario() {
   const { defaults } = state.catalog;
   const fromHash = readHash(location.hash);
   state.hashNotice = fromHash?.error ?? null;
-  const model = typeof defaults.model === 'string' || defaults.model ? defaults.model : state.catalog.presets[0]?.id;
+  const model = defaults.model ?? state.catalog.presets[0]?.id;
   return withDefaults({ ...defaults, model }, fromHash?.scenario ?? {});
 }
 
