@@ -7,6 +7,8 @@ set(sep "")
 foreach(f IN LISTS preset_files)
   file(READ "${f}" text)
   string(STRIP "${text}" text)
+  # JSON strings hold no raw newlines, so indentation can go: the table ships inside the wasm.
+  string(REGEX REPLACE "\n[ ]*" "" text "${text}")
   string(APPEND body "${sep}${text}")
   set(sep ",\n")
 endforeach()
