@@ -185,8 +185,9 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   m.qkv_bias = gpt2_like || attention_bias || one_of(t, {"qwen2", "qwen2_moe"}) || r.flag("use_bias", false);
   m.o_bias = gpt2_like || attention_bias || r.flag("use_bias", false);
   m.mlp_bias = gpt2_like || r.flag("mlp_bias", false) || r.flag("use_bias", false);
-  for (auto k : {"attention_dropout", "hidden_dropout", "resid_pdrop", "embd_pdrop", "attn_pdrop"})
-    if (r.number({k}, 0) > 0) m.dropout = true;
+  m.attention_dropout = r.number({"attention_dropout", "attn_pdrop"}, 0) > 0;
+  m.hidden_dropout = r.number({"hidden_dropout", "resid_pdrop"}, 0) > 0 || r.number({"embd_pdrop"}, 0) > 0;
+  m.rotary = !gpt2_like && !one_of(t, {"opt", "bloom", "mpt"});
 
   m.num_experts = r.number({"num_local_experts", "n_routed_experts", "num_experts"}, 0);
   if (m.num_experts > 0) {

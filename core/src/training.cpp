@@ -83,7 +83,7 @@ double optimizer_bytes(Optimizer o, Precision p, double params, double adafactor
     case Optimizer::sgd_momentum:
     case Optimizer::lion: return state * params;
     case Optimizer::adamw_8bit: return kAdam8bitBytes * params;
-    case Optimizer::adafactor: return state * adafactor;
+    case Optimizer::adafactor: return 4 * adafactor;  // transformers' Adafactor upcasts to fp32 first
   }
   return 0;
 }
@@ -99,7 +99,7 @@ std::string optimizer_formula(Optimizer o, Precision p, double params, double ad
     case Optimizer::adamw_8bit:
       return "2 states × (1 B + 4 B absmax / 256) × " + num(params) + " params";
     case Optimizer::adafactor:
-      return state + " × " + num(adafactor) + " factored elements (rows + cols per matrix)";
+      return "4 B × " + num(adafactor) + " factored elements (rows + cols per matrix)";
   }
   return {};
 }
@@ -161,7 +161,6 @@ double arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool mo
   const double rep = x.sp ? 1 / x.t : 1;      // replicated across tp unless sequence parallel
   const double sh = 1 / x.t;                  // sharded across tp
   const double h = x.h, a = m.num_heads, g = m.num_kv_heads;
-  const bool dropout = m.dropout;
   if (r == Recompute::full) return e * T * h * rep;  // the layer input
 
   double bytes = 0;
@@ -187,12 +186,12 @@ double arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool mo
   if (scores) {
     const double s2 = a * x.s * x.s_keys * x.b * sh;
     bytes += e * s2;                      // softmax output
-    if (dropout) bytes += s2 + e * s2;    // dropout mask (1 B) and dropout output
+    if (m.attention_dropout) bytes += s2 + e * s2;  // dropout mask (1 B) and dropout output
   } else if (flash) {
     bytes += 4 * a * T * sh;              // fp32 log-sum-exp per head and token
   }
   bytes += e * T * o * sh;                // output projection input
-  if (dropout) bytes += T * h * rep;      // residual dropout mask
+  if (m.hidden_dropout) bytes += T * h * rep;  // residual dropout mask
   // MLP.
   const double per_f = m.mlp == MlpKind::gated ? 4 : 2;  // gate, up, act, product | act in, act out
   bytes += e * T * h * rep;               // MLP input
@@ -202,10 +201,13 @@ double arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool mo
     bytes += e * k_routed * T * h * sh;                                  // permuted token copies
     bytes += e * k_routed * T * m.moe_intermediate_size * per_f * sh;   // routed experts
     bytes += e * T * m.shared_experts * m.shared_intermediate_size * per_f * sh;
+    // Combining the experts: each output is kept by the multiply with its routing weight and by
+    // the scatter-add; int64 token/expert indices; fp32 top-k weights and their sum.
+    bytes += 2 * e * k_routed * T * h * sh + 24 * k_routed * T + 4 * k_routed * T + 4 * T + e * k_routed * T;
   } else {
     bytes += e * T * m.intermediate_size * per_f * sh;
   }
-  if (dropout) bytes += T * h * rep;
+  if (m.hidden_dropout) bytes += T * h * rep;
   return bytes;
 }
 
@@ -296,12 +298,23 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     const double e = p == Precision::fp32 ? 4 : 2;
     auto layer = [&](bool moe) { return arch_layer_bytes(m, x, moe, tr.recompute, tr.flash_attention, e); };
     double bytes = micro * (st.dense_layers * layer(false) + st.moe_layers * layer(true));
+    const double T = x.s * x.b, rep = x.sp ? 1 / x.t : 1;
     if (tr.recompute == Recompute::full) {
-      // Backward re-runs one layer's forward: its full activations exist for that moment.
+      // Backward re-runs one layer's forward: its activations exist for that moment, less its
+      // input, which is the checkpoint already counted.
       const double one = std::max(st.dense_layers > 0 ? arch_layer_bytes(m, x, false, Recompute::none, tr.flash_attention, e) : 0,
                                   st.moe_layers > 0 ? arch_layer_bytes(m, x, true, Recompute::none, tr.flash_attention, e) : 0);
-      bytes += one;
+      bytes += one - e * T * m.hidden_size * rep;
+    } else if (tr.recompute == Recompute::selective && !tr.flash_attention) {
+      // Backward recomputes one layer's attention core: its scores exist at the peak.
+      const double s2 = m.num_heads * x.s * x.s_keys * x.b / x.t;
+      bytes += e * s2 + (m.attention_dropout ? s2 + e * s2 : 0);
     }
+    // Outside the layers: the embedding dropout mask and rotary tables on the first stage; the
+    // final norm's input and statistics and the output layer's input on the last.
+    if (m.hidden_dropout) bytes += T * m.hidden_size * rep;
+    if (m.rotary && !m.is_mla()) bytes += 2 * x.s * m.head_dim * e;
+    if (par.pp == 1) bytes += 2 * e * T * m.hidden_size * rep + (m.norm == NormKind::layernorm ? 8 : 4) * T * rep;
     out.activation_formula = "architecture";
     out.add("activations", bytes, Basis::analytic, [&] {
       std::string f = num(x.in_flight_layers) + " layers × saved tensors per layer: norms, q/k/v (" +
@@ -309,8 +322,10 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
                       num(m.head_dim) + "), " + (m.mlp == MlpKind::gated ? "gated MLP 4·s·b·f" : "MLP 2·s·b·f") +
                       " (f = " + num(m.is_moe() ? m.moe_intermediate_size : m.intermediate_size) + ")";
       if (!(tr.flash_attention || tr.recompute != Recompute::none)) f += ", scores a·s²·b";
-      if (m.dropout) f += ", dropout masks";
+      if (m.attention_dropout || m.hidden_dropout) f += ", dropout masks";
       if (tr.recompute == Recompute::full) f = num(x.in_flight_layers) + " layer inputs s·b·h + one layer recomputed";
+      if (tr.recompute == Recompute::selective && !tr.flash_attention) f += " + one layer's recomputed scores";
+      f += "; outside the layers: embedding dropout, rotary tables, final norm and output-layer inputs";
       return f + "; " + num(e) + " B per element, s = " + num(x.s) + ", b = " + num(x.b);
     }, "Saved tensors of this architecture (Korthikanti et al. 2022 §4 method)");
   }

@@ -41,7 +41,9 @@ struct ModelConfig {
   bool mlp_bias = false;         // biases on the MLP matrices (GPT-2)
   double learned_positions = 0;  // rows of a learned absolute position table (GPT-2: n_positions)
   double max_position_embeddings = 0;
-  bool dropout = false;          // any dropout probability > 0 in training (GPT-2: 0.1)
+  bool attention_dropout = false; // dropout on the attention probabilities (GPT-2 attn_pdrop 0.1)
+  bool hidden_dropout = false;    // dropout on the residual branches and embeddings (GPT-2 resid_pdrop, embd_pdrop)
+  bool rotary = true;             // rotary position embeddings (cos and sin tables kept for backward)
 
   // Mixture of experts (0 = dense).
   double num_experts = 0;              // routed experts per MoE layer
