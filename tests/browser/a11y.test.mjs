@@ -2,23 +2,14 @@
 // in light and dark, with every section open; the calculator is usable with the keyboard alone.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
-import { dist, encodeScenario, gotoCalculator, launch, openPage, serve, waitForCli } from './harness.mjs';
+import { test } from 'node:test';
+import { dist, encodeScenario, gotoCalculator, openPage, useServerAndBrowser, waitForCli } from './harness.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const { catalog } = await import(`${dist}/memcalc.mjs`);
 const { defaults } = await catalog();
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useServerAndBrowser();
 
 async function audit(page) {
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
@@ -33,17 +24,17 @@ async function audit(page) {
 
 for (const [mode, scheme] of [['training', 'light'], ['inference', 'dark']]) {
   test(`no serious accessibility violations: ${mode}, ${scheme}`, async () => {
-    const { page, problems } = await openPage(browser.context);
+    const { page, problems } = await openPage(session.browser.context);
     await page.emulateMedia({ colorScheme: scheme });
-    await gotoCalculator(page, server.url + encodeScenario({ model: defaults.model, mode }));
+    await gotoCalculator(page, session.server.url + encodeScenario({ model: defaults.model, mode }));
     assert.deepEqual(await audit(page), []);
     assert.deepEqual(problems, []);
   });
 }
 
 test('the keyboard alone changes the mode, an option and the GPU', async () => {
-  const { page, problems } = await openPage(browser.context);
-  await gotoCalculator(page, server.url);
+  const { page, problems } = await openPage(session.browser.context);
+  await gotoCalculator(page, session.server.url);
   // Mode radios: arrow keys move the choice.
   await page.locator('input[name="mode"][value="training"]').focus();
   await page.keyboard.press('ArrowRight');

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { dist, launch, openPage, serve, waitForCli } from './harness.mjs';
+import { test } from 'node:test';
+import { dist, openPage, useServerAndBrowser, waitForCli } from './harness.mjs';
 
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
   + "connect-src 'self'; object-src 'none'; base-uri 'none'";
@@ -12,16 +12,7 @@ const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-
 const { catalog } = await import(`${dist}/memcalc.mjs`);
 const { defaults } = await catalog();
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useServerAndBrowser();
 
 test('the built page has no inline script', () => {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -34,7 +25,7 @@ test('the built page has no inline script', () => {
 
 for (const delivery of ['header', 'meta']) {
   test(`the page works under a strict CSP (${delivery})`, async () => {
-    const { page, problems } = await openPage(browser.context);
+    const { page, problems } = await openPage(session.browser.context);
     const violations = [];
     await page.exposeFunction('reportViolation', (v) => violations.push(v));
     await page.addInitScript(() => {
@@ -42,7 +33,7 @@ for (const delivery of ['header', 'meta']) {
         window.reportViolation(`${e.violatedDirective} ${e.blockedURI}`);
       });
     });
-    await page.route(`${server.url}`, async (route) => {
+    await page.route(`${session.server.url}`, async (route) => {
       const response = await route.fetch();
       let body = await response.text();
       const headers = { ...response.headers() };
@@ -50,7 +41,7 @@ for (const delivery of ['header', 'meta']) {
       else body = body.replace('<head>', `<head><meta http-equiv="Content-Security-Policy" content="${POLICY}">`);
       await route.fulfill({ response, body, headers });
     });
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await page.waitForSelector('#total[data-total-bytes]');
     const outcome = await waitForCli(page, { model: defaults.model });
     assert.ok(!outcome.mismatch, JSON.stringify(outcome));
@@ -60,7 +51,7 @@ for (const delivery of ['header', 'meta']) {
     // The chart (uPlot, loaded on demand) draws too.
     await page.locator('#chart').scrollIntoViewIfNeeded();
     await page.locator('#chart canvas').waitFor();
-    await page.unroute(server.url);
+    await page.unroute(session.server.url);
     assert.deepEqual(violations, []);
     assert.deepEqual(problems, []);
   });

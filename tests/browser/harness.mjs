@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -130,3 +131,17 @@ export function screenshotPath(name) {
 }
 
 export const encodeScenario = (scenario) => `#scenario=${encodeURIComponent(JSON.stringify(scenario))}`;
+
+// One static server and one browser for a test file: started before its tests, closed after.
+export function useServerAndBrowser(launchOptions = {}) {
+  const session = { server: undefined, browser: undefined };
+  before(async () => {
+    session.server = await serve();
+    session.browser = await launch(launchOptions);
+  });
+  after(async () => {
+    await session.browser?.close();
+    session.server?.close();
+  });
+  return session;
+}

@@ -1,30 +1,19 @@
 // The calculator page in Debian's Chromium: every number it shows is checked against the CLI's
 // result for the same scenario (CONTRACTS.md §3 and §4).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import {
-  dist, encodeScenario, gotoCalculator, launch, openPage, screenshot, serve, shown, waitForCli,
-} from './harness.mjs';
+import { test } from 'node:test';
+import { dist, encodeScenario, gotoCalculator, launch, openPage, screenshot, shown, useServerAndBrowser, waitForCli } from './harness.mjs';
 
 const { catalog } = await import(`${dist}/memcalc.mjs`);
 const { defaults, presets, gpus, components } = await catalog();
 const model = defaults.model;
 const other = presets.find((p) => p.id !== model && p.config);
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await launch({ locale: 'en-US', colorScheme: 'light' });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useServerAndBrowser({ locale: 'en-US', colorScheme: 'light' });
 
-async function fresh(hash = '', context = browser.context) {
+async function fresh(hash = '', context = session.browser.context) {
   const { page, problems } = await openPage(context);
-  await gotoCalculator(page, server.url + hash);
+  await gotoCalculator(page, session.server.url + hash);
   return { page, problems };
 }
 
@@ -161,7 +150,7 @@ test('the #scenario= hash loads, and a malformed one gets a notice', async () =>
   assert.equal(await page.getByLabel('Batch size').inputValue(), '8');
   assert.equal(await page.getByRole('combobox', { name: 'Search models' }).inputValue(), other.name);
 
-  await gotoCalculator(page, `${server.url}#scenario=%7Bnot-json`);
+  await gotoCalculator(page, `${session.server.url}#scenario=%7Bnot-json`);
   assertMatch(await waitForCli(page, { model }));
   await page.locator('#issues li.warning', { hasText: '#scenario' }).waitFor();
   assert.deepEqual(problems, []);
