@@ -11,6 +11,9 @@
 
 namespace memcalc::detail {
 
+// NF4 with double quantization, bits per weight: 4 + 8/64 + 32/(64·256) (Dettmers et al. 2023, QLoRA §3).
+constexpr double kNf4DqBits = 4.0 + 8.0 / 64.0 + 32.0 / (64.0 * 256.0);
+
 // Collects components. With `explain` off (sweeps, inverse searches) formulas are not built.
 class Breakdown {
  public:

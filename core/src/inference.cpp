@@ -21,7 +21,6 @@ namespace memcalc::detail {
 
 namespace {
 
-constexpr double kNf4DqBits = 4.0 + 8.0 / 64.0 + 32.0 / (64.0 * 256.0);
 constexpr double kInt4Bits = 4.0 + 16.0 / 128.0;
 
 double dense_bits(WeightDtype w) {

@@ -22,7 +22,6 @@ namespace memcalc::detail {
 
 namespace {
 
-constexpr double kNf4DqBits = 4.0 + 8.0 / 64.0 + 32.0 / (64.0 * 256.0);  // QLoRA §3
 constexpr double kAdam8bitBytes = 2.0 * (1.0 + 4.0 / 256.0);             // two states + absmax
 
 struct StageShape {
