@@ -1,0 +1,41 @@
+// The embeddable element (scripts/web-build runs this after the page and the API; it adds to dist/):
+//   dist/llm-memory-calculator.js   one classic script (IIFE): <llm-memory-calculator>, styles and .wasm inlined
+//   dist/embed.html, dist/embed.js  the iframe form: one element filling the frame, attributes from the URL hash
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const wasmDir = process.env.MEMCALC_WASM_DIR ?? here('../build/wasm-release/wasm');
+
+function embedFiles() {
+  return {
+    name: 'memcalc-embed-files',
+    generateBundle() {
+      for (const name of ['embed.html', 'embed.js']) {
+        this.emitFile({ type: 'asset', fileName: name, source: readFileSync(here(`widget/${name}`)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  root: here('widget'),
+  publicDir: false,
+  resolve: { alias: { '@wasm': wasmDir } },
+  build: {
+    outDir: here('../dist'),
+    emptyOutDir: false,
+    copyPublicDir: false,
+    target: 'es2022',
+    reportCompressedSize: false,
+    lib: {
+      entry: here('widget/define.js'),
+      formats: ['iife'],
+      // Required by Vite for IIFE; the entry exports nothing, so no global of this name is created.
+      name: 'LlmMemoryCalculator',
+      fileName: () => 'llm-memory-calculator.js',
+    },
+    rollupOptions: { plugins: [embedFiles()] },
+  },
+});
