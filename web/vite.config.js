@@ -1,10 +1,13 @@
 // Two builds into dist/ (scripts/web-build runs both):
-//   vite build              the page: index.html and its hashed assets (the .wasm among them)
+//   vite build              the page: index.html and its hashed assets (the .wasm among them), the
+//                           web app manifest, its icons and the service worker that precaches them
 //   vite build --mode api   the JS API: memcalc.mjs, memcalc.wasm next to it, memcalc.d.ts (.d.mts)
 // The Emscripten output comes from the wasm-release CMake preset (MEMCALC_WASM_DIR overrides it).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { ICONS, icons } from './icons.js';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const wasmDir = process.env.MEMCALC_WASM_DIR ?? here('../build/wasm-release/wasm');
@@ -46,6 +49,36 @@ function preloadWasm() {
   };
 }
 
+// Installable and offline: the manifest, and a Workbox service worker whose precache list (each file
+// with its revision) is generated from this build's output. A new build waits until the page's
+// prompt is accepted or every tab of the old one is closed, so a page never mixes two builds' files.
+function offline() {
+  return VitePWA({
+    registerType: 'prompt',
+    injectRegister: false, // web/src/hosted.js registers it, after the first breakdown
+    includeManifestIcons: false,
+    manifest: {
+      id: './',
+      name: 'memcalc: LLM GPU memory calculator',
+      short_name: 'memcalc',
+      description: 'How much GPU memory training or serving a large language model needs, component by component.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#f7f7f5',
+      theme_color: '#ffffff',
+      icons: ICONS.map(({ size, ...icon }) => icon),
+    },
+    workbox: {
+      // The page only (the plugin adds the manifest): the JS API, the one-file page and the
+      // element are fetched as they are.
+      globPatterns: ['index.html', 'assets/*', 'icons/*'],
+      navigateFallback: null,
+      cleanupOutdatedCaches: true,
+    },
+  });
+}
+
 export default defineConfig(({ mode }) => ({
   root: here('.'),
   base: './',
@@ -71,6 +104,6 @@ export default defineConfig(({ mode }) => ({
           assetsInlineLimit: 0,
         }),
   },
-  plugins: mode === 'api' ? [] : [preloadWasm()],
+  plugins: mode === 'api' ? [] : [preloadWasm(), icons(), offline()],
   server: { host: '127.0.0.1' },
 }));
