@@ -1,10 +1,12 @@
 // The calculator page: one scenario in, the core's result out, on every input.
-import wasmUrl from '@wasm/memcalc-module.wasm?url';
-import { load } from './api/memcalc.js';
+import { el } from './dom.js';
 import { buildForm } from './form.js';
+// The core and the service worker; the one-file page builds with ./standalone.js in its place.
+import { loadCore, watchForUpdates } from './hosted.js';
 import { language, pickLanguage, setLanguage, t, translate } from './i18n.js';
 import { createResults } from './results.js';
 import { diffFromDefaults, hashFor, readHash, withDefaults } from './scenario.js';
+import { wireShare } from './share.js';
 
 const $ = (selector) => document.querySelector(selector);
 const store = {
@@ -19,7 +21,7 @@ const state = {
   result: null,
   unit: store.get('unit') === 'GiB' ? 'GiB' : 'GB',
   theme: ['light', 'dark'].includes(store.get('theme')) ? store.get('theme') : 'auto',
-  hashNotice: null,
+  hashNotice: null, // { error } or { issues }: the link's scenario was not used
 };
 
 let form;
@@ -36,7 +38,7 @@ start().catch((error) => {
 });
 
 async function start() {
-  [state.api] = await Promise.all([load({ wasmUrl: new URL(wasmUrl, document.baseURI) }), languageReady]);
+  [state.api] = await Promise.all([loadCore(), languageReady]);
   applyChrome();
   state.catalog = state.api.catalog();
   state.scenario = initialScenario();
@@ -44,6 +46,7 @@ async function start() {
   results = createResults({ root: $('#results'), catalog: state.catalog, state });
   form = buildForm({ root: $('#inputs'), catalog: state.catalog, state, onChange: setScenario });
   wireChrome();
+  wireShare({ root: $('#results'), catalog: state.catalog, state });
   update();
   watchChart();
   window.addEventListener('hashchange', () => {
@@ -52,17 +55,33 @@ async function start() {
     form.refresh();
     update();
   });
+  watchForUpdates(offerUpdate);
 }
 
+// The scenario of the link, over the defaults. A hash that cannot be read, or that the core
+// rejects, leaves the defaults in place and a notice saying why.
 function initialScenario() {
   const { defaults } = state.catalog;
-  const fromHash = readHash(location.hash);
-  state.hashNotice = fromHash?.error ?? null;
   const model = defaults.model ?? state.catalog.presets[0]?.id;
-  return withDefaults({ ...defaults, model }, fromHash?.scenario ?? {});
+  const base = withDefaults({ ...defaults, model }, {});
+  const fromHash = readHash(location.hash);
+  state.hashNotice = null;
+  if (!fromHash) return base;
+  if (fromHash.error) {
+    state.hashNotice = { error: fromHash.error };
+    return base;
+  }
+  const scenario = withDefaults(base, fromHash.scenario);
+  const result = state.api.estimate(scenario);
+  if (!result.ok) {
+    state.hashNotice = { issues: (result.issues ?? []).filter((i) => i.severity === 'error') };
+    return base;
+  }
+  return scenario;
 }
 
 function setScenario(scenario, { rebuild = false } = {}) {
+  state.hashNotice = null;
   state.scenario = scenario;
   if (rebuild) form.refresh();
   update();
@@ -108,6 +127,19 @@ function watchChart() {
     scheduleChart();
   });
   observer.observe($('#chart'));
+}
+
+// A new build is installed and waits for this page: say so, and reload into it when asked.
+function offerUpdate(accept) {
+  const box = $('#update');
+  const reload = el('button', { type: 'button', className: 'primary', textContent: t('update.reload') });
+  const later = el('button', { type: 'button', textContent: t('update.later') });
+  reload.addEventListener('click', () => {
+    reload.disabled = true;
+    accept();
+  });
+  later.addEventListener('click', () => box.replaceChildren());
+  box.replaceChildren(el('p', {}, [el('span', { textContent: t('update.available') }), reload, later]));
 }
 
 function applyChrome() {

@@ -103,12 +103,22 @@ export function createResults({ root, catalog, state }) {
     const issues = $('#issues');
     const list = [...(result.issues ?? [])];
     issues.replaceChildren(
-      ...(state.hashNotice ? [el('li', { className: 'warning', textContent: `#scenario: ${state.hashNotice}` })] : []),
+      ...(state.hashNotice ? [hashNotice(state.hashNotice)] : []),
       ...list.map((i) => el('li', { className: i.severity, dataset: { field: i.field } }, [
         el('strong', { textContent: `${t(`issue.${i.severity}`)} ` }),
         el('code', { textContent: i.field }), ` ${i.message}`,
       ])),
     );
+  }
+
+  // The link's scenario was not used: why, in the link's own words only as text.
+  function hashNotice({ error, issues = [] }) {
+    const details = issues.flatMap((i, n) => [n ? '; ' : ' ', el('code', { textContent: i.field }), ` ${i.message}`]);
+    return el('li', { className: 'warning', dataset: { notice: 'hash' } }, [
+      el('strong', { textContent: `${t('issue.warning')} ` }),
+      error ? t('hash.unreadable', { error }) : t('hash.invalid'),
+      ...details,
+    ]);
   }
 
   function limitItem(name, text, key, n) {

@@ -1,5 +1,5 @@
 // The scenario the page edits (CONTRACTS.md §1): reading and writing fields by dotted path, and
-// the URL hash `#scenario=<encodeURIComponent(JSON)>`.
+// the share link in the URL hash.
 
 export function getPath(object, path) {
   return path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), object);
@@ -48,22 +48,51 @@ export function diffFromDefaults(defaults, scenario) {
   return out;
 }
 
-const HASH_KEY = 'scenario=';
+// Links carry the scenario in the hash, which never reaches a server. Two forms are read:
+//   #s=<base64url of the JSON>              what the page writes: only the fields that differ from
+//                                           the defaults, about half the length of the long form
+//   #scenario=<encodeURIComponent(JSON)>    the long form (CONTRACTS.md §4), for people and scripts
+// A hash is data only: it is parsed as JSON and checked by the core, nothing in it is run.
+const SHORT_KEY = 's=';
+const LONG_KEY = 'scenario=';
 
 /** The scenario in a location hash, `null` when there is none, or `{ error }` when it is unreadable. */
 export function readHash(hash) {
-  const text = hash.replace(/^#/, '');
-  if (!text.startsWith(HASH_KEY)) return null;
+  const text = String(hash).replace(/^#/, '');
+  let json;
   try {
-    const scenario = JSON.parse(decodeURIComponent(text.slice(HASH_KEY.length)));
+    if (text.startsWith(SHORT_KEY)) json = fromBase64Url(text.slice(SHORT_KEY.length));
+    else if (text.startsWith(LONG_KEY)) json = decodeURIComponent(text.slice(LONG_KEY.length));
+    else return null;
+    // "__proto__" would set an object's prototype when the scenario is copied: it is dropped.
+    const scenario = JSON.parse(json, (key, value) => (key === '__proto__' ? undefined : value));
     return isPlainObject(scenario) ? { scenario } : { error: 'not a JSON object' };
   } catch (error) {
     return { error: error.message };
   }
 }
 
+/** The short hash of a scenario (pass it through diffFromDefaults first to keep it short). */
 export function hashFor(scenario) {
-  return `#${HASH_KEY}${encodeURIComponent(JSON.stringify(scenario))}`;
+  return `#${SHORT_KEY}${toBase64Url(JSON.stringify(scenario))}`;
+}
+
+/** The long, readable hash (CONTRACTS.md §4). */
+export function longHashFor(scenario) {
+  return `#${LONG_KEY}${encodeURIComponent(JSON.stringify(scenario))}`;
+}
+
+function toBase64Url(text) {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('not base64url');
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 export function isPlainObject(value) {
