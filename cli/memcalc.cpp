@@ -34,7 +34,7 @@ Estimates the GPU memory of training or running a language model, per GPU.
   --optimizer O       adamw | adam | sgd | sgd_momentum | adamw_8bit | adafactor | lion
   --recompute R       none | selective | full
   --flash             fused attention (no stored s² scores)
-  --formula F         activation formula: seed | architecture
+  --formula F         activation formula: seed | architecture | transformers
   --finetune F        full | lora | qlora        --lora-rank N
   --dp N --tp N --pp N --cp N --ep N --zero S --sp   parallelism (--tp also sets inference tp)
   --weights T         inference weight dtype, e.g. bf16, int4, q4_k_m

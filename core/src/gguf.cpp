@@ -5,6 +5,7 @@
 //   (or tied embedding) goes to Q6_K (Q8_0 for q8_0); attn_v and ffn_down of the layers picked by
 //   use_more_bits go up a type in q4_k_m/q5_k_m; q3_k_m and q2_k raise attn_v, attn_output and
 //   ffn_down; 8-expert models keep attn_k/attn_v at Q8_0; the 80-layer GQA "70B" models raise attn_v;
+//   a fused attn_qkv (GPT-2, Phi-3) goes to Q4_K in q3_k_m, Q5_K in q4_k_m, Q6_K in q5_k_m;
 //   rows whose length is not a multiple of the block fall back (Q6_K→Q8_0, Q4_K→Q5_0, ...).
 // Norms, biases, routers and learned positions stay F32 (never quantized).
 // Checked against tools/quantize/README.md: Llama-3.1-8B q4_k_m 4.8944 bpw, q2_k 3.1593, ...
@@ -94,6 +95,12 @@ struct Rules {
     return t;
   }
   Block attn_k() const { return eight_experts ? Block::q8_0 : base; }
+  Block attn_qkv() const {
+    if (ftype == WeightDtype::q3_k_m) return Block::q4_k;
+    if (ftype == WeightDtype::q4_k_m) return Block::q5_k;
+    if (ftype == WeightDtype::q5_k_m) return Block::q6_k;
+    return base;
+  }
   Block attn_output() const {
     if (eight_experts)
       return (ftype == WeightDtype::q2_k || ftype == WeightDtype::q3_k_m || ftype == WeightDtype::q4_k_m) ? Block::q5_k : base;
@@ -144,6 +151,7 @@ double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype
       case TensorRole::attn_v:
       case TensorRole::attn_kv_b: b = rules.attn_v(layer); break;
       case TensorRole::attn_k: b = rules.attn_k(); break;
+      case TensorRole::attn_qkv: b = rules.attn_qkv(); break;
       case TensorRole::attn_o: b = rules.attn_output(); break;
       case TensorRole::mlp_down: b = rules.ffn_down(layer); break;
       default: break;

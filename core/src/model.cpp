@@ -181,6 +181,8 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
 
   const bool gpt2_like = one_of(t, {"gpt2", "gpt_bigcode"});
   m.learned_positions = gpt2_like ? m.max_position_embeddings : 0;
+  m.fused_qkv = one_of(t, {"gpt2", "gpt_bigcode", "phi3", "gpt_neox", "falcon", "bloom"});
+  m.fused_gate_up = t == "phi3";
   const bool attention_bias = r.flag("attention_bias", false);
   m.qkv_bias = gpt2_like || attention_bias || one_of(t, {"qwen2", "qwen2_moe"}) || r.flag("use_bias", false);
   m.o_bias = gpt2_like || attention_bias || r.flag("use_bias", false);
@@ -188,6 +190,9 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   m.attention_dropout = r.number({"attention_dropout", "attn_pdrop"}, 0) > 0;
   m.hidden_dropout = r.number({"hidden_dropout", "resid_pdrop"}, 0) > 0 || r.number({"embd_pdrop"}, 0) > 0;
   m.rotary = !gpt2_like && !one_of(t, {"opt", "bloom", "mpt"});
+  std::string act = r.text("hidden_act");
+  if (act.empty()) act = r.text("activation_function");
+  m.gelu_new = act == "gelu_new" || (act.empty() && t == "gpt2");  // GPT2Config's default
 
   m.num_experts = r.number({"num_local_experts", "n_routed_experts", "num_experts"}, 0);
   if (m.num_experts > 0) {

@@ -26,9 +26,13 @@ void add_attention(const ModelConfig& m, Tensors& out) {
     out.push_back({TensorRole::attn_o, a * m.v_head_dim, h});
     return;
   }
-  out.push_back({TensorRole::attn_q, h, a * d});
-  out.push_back({TensorRole::attn_k, h, g * d});
-  out.push_back({TensorRole::attn_v, h, g * d});
+  if (m.fused_qkv) {
+    out.push_back({TensorRole::attn_qkv, h, (a + 2 * g) * d});
+  } else {
+    out.push_back({TensorRole::attn_q, h, a * d});
+    out.push_back({TensorRole::attn_k, h, g * d});
+    out.push_back({TensorRole::attn_v, h, g * d});
+  }
   out.push_back({TensorRole::attn_o, a * d, h});
   if (m.qkv_bias) out.push_back({TensorRole::vector, a * d + 2 * g * d, 1});
   if (m.o_bias) out.push_back({TensorRole::vector, h, 1});
@@ -38,8 +42,12 @@ void add_attention(const ModelConfig& m, Tensors& out) {
 
 void add_mlp(const ModelConfig& m, double f, double count, bool routed, Tensors& out) {
   const double h = m.hidden_size;
-  if (m.mlp == MlpKind::gated) out.push_back({TensorRole::mlp_gate, h, f, count, routed});
-  out.push_back({TensorRole::mlp_up, h, f, count, routed});
+  if (m.mlp == MlpKind::gated && m.fused_gate_up) {
+    out.push_back({TensorRole::mlp_gate_up, h, 2 * f, count, routed});
+  } else {
+    if (m.mlp == MlpKind::gated) out.push_back({TensorRole::mlp_gate, h, f, count, routed});
+    out.push_back({TensorRole::mlp_up, h, f, count, routed});
+  }
   out.push_back({TensorRole::mlp_down, f, h, count, routed});
   if (m.mlp_bias) {
     const double bias = (m.mlp == MlpKind::gated ? 2 * f : f) + h;

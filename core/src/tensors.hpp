@@ -13,7 +13,9 @@ namespace memcalc::detail {
 enum class TensorRole {
   token_embedding, position_embedding, lm_head,
   attn_q, attn_k, attn_v, attn_o, attn_q_a, attn_q_b, attn_kv_a, attn_kv_b,
+  attn_qkv,  // q, k and v in one matrix (GPT-2 c_attn, Phi-3 qkv_proj)
   mlp_gate, mlp_up, mlp_down, router,
+  mlp_gate_up,  // gate and up in one matrix (Phi-3 gate_up_proj)
   vector,  // norms and biases: 1-D
 };
 

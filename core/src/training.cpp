@@ -154,18 +154,34 @@ std::string seed_formula_text(const ActivationInputs& x, Recompute r, bool flash
 }
 
 // Saved-for-backward bytes of one layer, from the model's real shape.
-double arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool moe_layer, Recompute r,
-                        bool flash, double e) {
+//   fused (activation_formula "architecture"): fused norm kernels (input + fp32 statistics), the
+//     attention softmax kept in the activation dtype, K and V with their own KV heads.
+//   transformers (activation_formula "transformers"): Hugging Face transformers' eager modules:
+//     RMSNorm upcasts to fp32 and keeps the fp32 input and the 16-bit normalized copy (+4 B per
+//     element over a fused norm); eager attention of the RMSNorm (Llama-family) models keeps an
+//     fp32 softmax beside the 16-bit probabilities; "gelu_new" runs in eager ops that keep 3 more
+//     s·b·f tensors. With flash_attention the attention is the flash kernel in both.
+struct LayerBytes {
+  double saved = 0;       // saved at the end of the forward pass
+  double after_core = 0;  // of which saved after the attention core (freed before the core's backward)
+  double core = 0;        // the attention core's scores: what recomputing it brings back
+};
+
+LayerBytes arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool moe_layer, Recompute r,
+                            bool flash, bool hf, double e) {
   const double T = x.s * x.b;                 // tokens on this rank
   const double rep = x.sp ? 1 / x.t : 1;      // replicated across tp unless sequence parallel
   const double sh = 1 / x.t;                  // sharded across tp
   const double h = x.h, a = m.num_heads, g = m.num_kv_heads;
-  if (r == Recompute::full) return e * T * h * rep;  // the layer input
-
-  double bytes = 0;
+  LayerBytes out;
+  if (r == Recompute::full) {
+    out.saved = e * T * h * rep;  // the layer input
+    return out;
+  }
   // Norms: each saves its input (e per element) and fp32 statistics per token.
   const double stats = m.norm == NormKind::layernorm ? 8 : 4;
-  bytes += m.norms_per_layer * (e * T * h * rep + stats * T * rep);
+  const double norm = e * T * h * rep + stats * T * rep + (hf && m.norm == NormKind::rmsnorm ? 4 * T * h * rep : 0);
+  double before = norm;  // the first norm and the attention up to its core
   // Attention.
   double q, k, v, o;
   if (m.is_mla()) {
@@ -173,41 +189,51 @@ double arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool mo
     k = q;
     v = a * m.v_head_dim;
     o = v;
-    bytes += e * T * (m.q_lora_rank + m.kv_lora_rank) * rep;  // inputs of the up-projections
+    before += e * T * (m.q_lora_rank + m.kv_lora_rank) * rep;  // inputs of the up-projections
   } else {
     q = a * m.head_dim;
     k = v = g * m.head_dim;
     o = q;
   }
-  bytes += e * T * h * rep;              // q/k/v projection input
-  bytes += e * T * (q + k + v) * sh;     // Q, K, V for the attention kernel
-  const bool scores = !(flash || r == Recompute::selective);
-  if (scores) {
+  before += e * T * h * rep;              // q/k/v projection input
+  before += e * T * (q + k + v) * sh;     // Q, K, V for the attention kernel
+  if (!flash) {
+    // The scores and what eager attention keeps beside them, all a·s·s_keys·b/t elements.
     const double s2 = a * x.s * x.s_keys * x.b * sh;
-    bytes += e * s2;                      // softmax output
-    if (m.attention_dropout) bytes += s2 + e * s2;  // dropout mask (1 B) and dropout output
-  } else if (flash) {
-    bytes += 4 * a * T * sh;              // fp32 log-sum-exp per head and token
+    double core = e * s2;                                      // softmax output
+    if (m.attention_dropout) core += s2 + e * s2;              // dropout mask (1 B) and dropout output
+    // Unfused attention multiplies with K and V expanded to all query heads (transformers'
+    // repeat_kv, Megatron-LM's repeat_interleave): those copies are what its matmuls keep.
+    if (!m.is_mla()) core += 2 * e * T * (a - g) * m.head_dim * sh;
+    if (hf && m.norm == NormKind::rmsnorm && e < 4)
+      core += (4 - e) * s2 + (m.attention_dropout ? 0 : e * s2);  // fp32 softmax + its 16-bit copy
+    out.core = core;
+    if (r == Recompute::none) before += core;
+  } else {
+    before += 4 * a * T * sh;             // fp32 log-sum-exp per head and token
   }
-  bytes += e * T * o * sh;                // output projection input
-  if (m.hidden_dropout) bytes += T * h * rep;  // residual dropout mask
+  double after = e * T * o * sh;          // output projection input
+  if (m.hidden_dropout) after += T * h * rep;  // residual dropout mask
   // MLP.
+  after += norm;
   const double per_f = m.mlp == MlpKind::gated ? 4 : 2;  // gate, up, act, product | act in, act out
-  bytes += e * T * h * rep;               // MLP input
+  after += e * T * h * rep;               // MLP input
   if (moe_layer) {
     const double k_routed = m.experts_per_token;
-    bytes += 4 * T * m.num_experts * rep;                                // fp32 router logits
-    bytes += e * k_routed * T * h * sh;                                  // permuted token copies
-    bytes += e * k_routed * T * m.moe_intermediate_size * per_f * sh;   // routed experts
-    bytes += e * T * m.shared_experts * m.shared_intermediate_size * per_f * sh;
+    after += 4 * T * m.num_experts * rep;                                // fp32 router logits
+    after += e * k_routed * T * h * sh;                                  // permuted token copies
+    after += e * k_routed * T * m.moe_intermediate_size * per_f * sh;   // routed experts
+    after += e * T * m.shared_experts * m.shared_intermediate_size * per_f * sh;
     // Combining the experts: each output is kept by the multiply with its routing weight and by
     // the scatter-add; int64 token/expert indices; fp32 top-k weights and their sum.
-    bytes += 2 * e * k_routed * T * h * sh + 24 * k_routed * T + 4 * k_routed * T + 4 * T + e * k_routed * T;
+    after += 2 * e * k_routed * T * h * sh + 24 * k_routed * T + 4 * k_routed * T + 4 * T + e * k_routed * T;
   } else {
-    bytes += e * T * m.intermediate_size * per_f * sh;
+    after += e * T * m.intermediate_size * (per_f + (hf && m.gelu_new ? 3 : 0)) * sh;
   }
-  if (m.hidden_dropout) bytes += T * h * rep;
-  return bytes;
+  if (m.hidden_dropout) after += T * h * rep;
+  out.after_core = after;
+  out.saved = before + after;
+  return out;
 }
 
 }  // namespace
@@ -295,26 +321,43 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     }, "Korthikanti et al. 2022, Table 2 (the seed's L·s·b·h·(34 + 5·a·s/h))");
   } else {
     const double e = p == Precision::fp32 ? 4 : 2;
-    auto layer = [&](bool moe) { return arch_layer_bytes(m, x, moe, tr.recompute, tr.flash_attention, e); };
-    double bytes = micro * (st.dense_layers * layer(false) + st.moe_layers * layer(true));
+    const bool hf = tr.activation_formula == ActivationFormula::transformers;
+    auto layer = [&](bool moe, Recompute r) { return arch_layer_bytes(m, x, moe, r, tr.flash_attention, hf, e); };
+    const bool any_dense = st.dense_layers > 0, any_moe = st.moe_layers > 0;
+    double bytes = micro * (st.dense_layers * layer(false, tr.recompute).saved +
+                            st.moe_layers * layer(true, tr.recompute).saved);
     const double T = x.s * x.b, rep = x.sp ? 1 / x.t : 1;
-    if (tr.recompute == Recompute::full) {
-      // Backward re-runs one layer's forward: its activations exist for that moment, less its
-      // input, which is the checkpoint already counted.
-      const double one = std::max(st.dense_layers > 0 ? arch_layer_bytes(m, x, false, Recompute::none, tr.flash_attention, e) : 0,
-                                  st.moe_layers > 0 ? arch_layer_bytes(m, x, true, Recompute::none, tr.flash_attention, e) : 0);
-      bytes += one - e * T * m.hidden_size * rep;
-    } else if (tr.recompute == Recompute::selective && !tr.flash_attention) {
-      // Backward recomputes one layer's attention core: its scores exist at the peak.
-      const double s2 = m.num_heads * x.s * x.s_keys * x.b / x.t;
-      bytes += e * s2 + (m.attention_dropout ? s2 + e * s2 : 0);
-    }
-    // Outside the layers: the embedding dropout mask and rotary tables on the first stage; the
-    // final norm's input and statistics and the output layer's input on the last.
+    // Outside the layers: the embedding dropout mask and rotary tables on the first stage.
     if (m.hidden_dropout) bytes += T * m.hidden_size * rep;
     if (m.rotary && !m.is_mla()) bytes += 2 * x.s * m.head_dim * e;
-    if (par.pp == 1) bytes += 2 * e * T * m.hidden_size * rep + (m.norm == NormKind::layernorm ? 8 : 4) * T * rep;
-    out.activation_formula = "architecture";
+    // The causal mask of unfused attention in Llama-family code, one for the batch: Megatron-LM's
+    // bool mask, which its masked_fill keeps; transformers' additive mask in the activation dtype,
+    // which only checkpoints keep (as an input).
+    if (!tr.flash_attention && m.norm == NormKind::rmsnorm && !m.is_mla()) {
+      if (!hf) bytes += x.s * x.s_keys;
+      else if (tr.recompute != Recompute::none) bytes += e * x.s * x.s_keys;
+    }
+    // The final norm's input and statistics and the output layer's input, on the last stage.
+    double head = 0;
+    if (par.pp == 1) {
+      head = 2 * e * T * m.hidden_size * rep + (m.norm == NormKind::layernorm ? 8 : 4) * T * rep +
+             (hf && m.norm == NormKind::rmsnorm ? 4 * T * m.hidden_size * rep : 0);
+    }
+    // Recomputation brings tensors back during the backward pass, after the head's are freed: the
+    // peak is the larger of the end of the forward pass and that moment.
+    double recomputed = 0;
+    if (tr.recompute == Recompute::full) {
+      // Backward re-runs the last layer's forward: its activations, less its input (the checkpoint).
+      const double one = std::max(any_dense ? layer(false, Recompute::none).saved : 0,
+                                  any_moe ? layer(true, Recompute::none).saved : 0);
+      recomputed = one - e * T * m.hidden_size * rep;
+    } else if (tr.recompute == Recompute::selective && !tr.flash_attention) {
+      // Backward recomputes the last layer's attention core once the rest of that layer is freed.
+      const LayerBytes last = layer(any_moe, Recompute::selective);
+      recomputed = last.core - last.after_core;
+    }
+    bytes += std::max(head, recomputed);
+    out.activation_formula = std::string(enum_name(tr.activation_formula));
     out.add("activations", bytes, Basis::analytic, [&] {
       std::string f = num(x.in_flight_layers) + " layers × saved tensors per layer: norms, q/k/v (" +
                       num(m.num_heads) + " heads, " + num(m.num_kv_heads) + " KV heads, head_dim " +
@@ -322,11 +365,16 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
                       " (f = " + num(m.is_moe() ? m.moe_intermediate_size : m.intermediate_size) + ")";
       if (!(tr.flash_attention || tr.recompute != Recompute::none)) f += ", scores a·s²·b";
       if (m.attention_dropout || m.hidden_dropout) f += ", dropout masks";
-      if (tr.recompute == Recompute::full) f = num(x.in_flight_layers) + " layer inputs s·b·h + one layer recomputed";
-      if (tr.recompute == Recompute::selective && !tr.flash_attention) f += " + one layer's recomputed scores";
-      f += "; outside the layers: embedding dropout, rotary tables, final norm and output-layer inputs";
+      if (tr.recompute == Recompute::full) f = num(x.in_flight_layers) + " layer inputs s·b·h";
+      f += "; outside the layers: embedding dropout, rotary tables, causal mask";
+      if (tr.recompute == Recompute::full) f += "; + the larger of the final norm and output-layer inputs and one recomputed layer";
+      else if (tr.recompute == Recompute::selective && !tr.flash_attention)
+        f += "; + the larger of the final norm and output-layer inputs and one layer's recomputed scores less the rest of that layer";
+      else f += ", final norm and output-layer inputs";
+      if (hf) f += "; transformers' eager modules: fp32 RMSNorm copies, fp32 softmax in eager attention, eager gelu_new";
       return f + "; " + num(e) + " B per element, s = " + num(x.s) + ", b = " + num(x.b);
-    }, "Saved tensors of this architecture (Korthikanti et al. 2022 §4 method)");
+    }, hf ? "Saved tensors of Hugging Face transformers' eager modules for this shape (measured: tests/validation)"
+          : "Saved tensors of this architecture (Korthikanti et al. 2022 §4 method)");
   }
 
   // Output logits live on the last pipeline stage; the breakdown is of the first.

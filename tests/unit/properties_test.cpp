@@ -31,7 +31,7 @@ class EveryPreset : public ::testing::TestWithParam<std::string> {
 
 TEST_P(EveryPreset, MoreBatchOrSequenceNeverNeedsLess) {
   for (Mode mode : {Mode::training, Mode::inference}) {
-    for (auto formula : {ActivationFormula::seed, ActivationFormula::architecture}) {
+    for (auto formula : {ActivationFormula::seed, ActivationFormula::architecture, ActivationFormula::transformers}) {
       Scenario s = base(model(), mode);
       s.training.activation_formula = formula;
       double last = 0;
@@ -70,7 +70,7 @@ TEST_P(EveryPreset, ZeroStagesOrderModelStates) {
 }
 
 TEST_P(EveryPreset, RecomputeOrdersActivations) {
-  for (auto formula : {ActivationFormula::seed, ActivationFormula::architecture}) {
+  for (auto formula : {ActivationFormula::seed, ActivationFormula::architecture, ActivationFormula::transformers}) {
     for (bool flash : {false, true}) {
       Scenario s = base(model(), Mode::training);
       s.training.activation_formula = formula;

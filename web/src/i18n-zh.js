@@ -101,7 +101,7 @@ export default {
   'training.optimizer': ['优化器', '决定每个参数的优化器状态大小'],
   'training.recompute': ['激活重计算', '用计算换显存：反向时重新计算激活'],
   'training.flash_attention': ['融合（Flash）注意力', '不保存 s² 的注意力分数'],
-  'training.activation_formula': ['激活公式', 'seed：Korthikanti 等人公式 1；architecture：按模型真实结构'],
+  'training.activation_formula': ['激活公式', 'seed：Korthikanti 等人公式 1；architecture：按模型真实结构，融合算子（Megatron-LM）；transformers：Hugging Face transformers 的 eager 模块'],
   'training.finetune': ['微调方式', '全参数、LoRA 适配器或 QLoRA（NF4 底座）'],
   'training.lora_rank': ['LoRA 秩', '适配器矩阵的秩'],
   'training.parallel.dp': ['数据并行', '副本数；ZeRO 在副本间切分状态'],

@@ -104,7 +104,7 @@ const en = {
   'training.optimizer': ['Optimizer', 'Decides the optimizer state per parameter'],
   'training.recompute': ['Activation recomputation', 'Trade compute for memory: recompute activations in backward'],
   'training.flash_attention': ['Fused (flash) attention', 'No stored s² attention scores'],
-  'training.activation_formula': ['Activation formula', 'seed: Korthikanti et al. eq. 1; architecture: from the model’s real shape'],
+  'training.activation_formula': ['Activation formula', 'seed: Korthikanti et al. eq. 1; architecture: from the model’s real shape, fused kernels (Megatron-LM); transformers: Hugging Face transformers’ eager modules'],
   'training.finetune': ['Fine-tuning', 'full, LoRA adapters, or QLoRA (NF4 base)'],
   'training.lora_rank': ['LoRA rank', 'Rank of the adapter matrices'],
   'training.parallel.dp': ['Data parallel', 'Replicas; ZeRO shards states over them'],

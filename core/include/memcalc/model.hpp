@@ -36,6 +36,9 @@ struct ModelConfig {
   double norms_per_layer = 2;    // 4 for Gemma 2/3 (pre and post norms)
   QkNorm qk_norm = QkNorm::none;
   bool tied_embeddings = false;
+  bool fused_qkv = false;        // q, k, v as one matrix (GPT-2 c_attn, Phi-3 qkv_proj): one tensor for
+                                 //   Adafactor's factored state, LoRA and GGUF's attn_qkv
+  bool fused_gate_up = false;    // gate and up as one matrix (Phi-3 gate_up_proj)
   bool qkv_bias = false;         // biases on q, k, v (Qwen2, GPT-2)
   bool o_bias = false;           // bias on the attention output projection (GPT-2)
   bool mlp_bias = false;         // biases on the MLP matrices (GPT-2)
@@ -44,6 +47,7 @@ struct ModelConfig {
   bool attention_dropout = false; // dropout on the attention probabilities (GPT-2 attn_pdrop 0.1)
   bool hidden_dropout = false;    // dropout on the residual branches and embeddings (GPT-2 resid_pdrop, embd_pdrop)
   bool rotary = true;             // rotary position embeddings (cos and sin tables kept for backward)
+  bool gelu_new = false;          // hidden_act / activation_function "gelu_new": transformers runs it in eager ops
 
   // Mixture of experts (0 = dense).
   double num_experts = 0;              // routed experts per MoE layer

@@ -16,7 +16,7 @@ enum class Mode { training, inference };
 enum class Precision { fp32, bf16_mixed, fp16_mixed, bf16 };
 enum class Optimizer { adamw, adam, sgd, sgd_momentum, adamw_8bit, adafactor, lion };
 enum class Recompute { none, selective, full };
-enum class ActivationFormula { seed, architecture };
+enum class ActivationFormula { seed, architecture, transformers };
 enum class Finetune { full, lora, qlora };
 // Weight storage types for inference. GGUF entries are llama.cpp file types.
 enum class WeightDtype { fp32, fp16, bf16, fp8, int8, int4, nf4, q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k };
@@ -32,7 +32,7 @@ MEMCALC_ENUM_NAMES(Mode, "training", "inference")
 MEMCALC_ENUM_NAMES(Precision, "fp32", "bf16_mixed", "fp16_mixed", "bf16")
 MEMCALC_ENUM_NAMES(Optimizer, "adamw", "adam", "sgd", "sgd_momentum", "adamw_8bit", "adafactor", "lion")
 MEMCALC_ENUM_NAMES(Recompute, "none", "selective", "full")
-MEMCALC_ENUM_NAMES(ActivationFormula, "seed", "architecture")
+MEMCALC_ENUM_NAMES(ActivationFormula, "seed", "architecture", "transformers")
 MEMCALC_ENUM_NAMES(Finetune, "full", "lora", "qlora")
 MEMCALC_ENUM_NAMES(WeightDtype, "fp32", "fp16", "bf16", "fp8", "int8", "int4", "nf4", "q8_0", "q6_k",
                    "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k")
