@@ -22,9 +22,9 @@ function need(path, how) {
   if (!existsSync(path)) throw new Error(`${path} is missing: ${how} first`);
 }
 
-/** Serves `root` on 127.0.0.1 at a port the OS picks; resolves to { url, close }. */
-export function serve(root = dist) {
-  need(join(root, 'index.html'), 'scripts/web-build');
+/** Serves `root` on 127.0.0.1 at a port the OS picks (`entry` must be there); resolves to { url, close }. */
+export function serve(root = dist, entry = 'index.html') {
+  need(join(root, entry), 'scripts/web-build');
   return new Promise((resolve, reject) => {
     const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', root],
       { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -217,7 +217,6 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     this.#ui.setAttribute('part', 'container');
     this.#shadow.querySelector('slot')?.remove();
     this.#shadow.append(this.#ui);
-    this.refreshScheme();
   }
 
   /** Re-reads the host's colour scheme (the element calls it when the page's may have changed). */
@@ -231,6 +230,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
 
   #render(result) {
     this.#mount();
+    this.refreshScheme();
     this.#ui.classList.toggle('compact', this.compact);
     this.#renderInputs(result);
     const r = this.#refs;
