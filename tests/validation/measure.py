@@ -18,7 +18,10 @@ outside its tolerance. Every number is counted from tensors, never from an alloc
   KV cache       the K and V tensors a greedy generation loop holds at the end.
 
 Tolerances: `exact` (model states, KV cache, weights, input data) and `5%` (activations, logits).
-Rows marked `info` are reported only: the engine makes no claim for that configuration.
+Each activation row is compared with the engine variant its model code matches (variant()); the
+seed formula with what the layers save. Rows marked `info` are reported only: the engine makes no
+claim for that configuration. Bytes only this CPU build of torch saves are taken off the
+measurement by name (platform_terms()).
 """
 import argparse
 import csv
@@ -382,7 +385,8 @@ def mixtral(**kw):
     return Config(**base)
 
 
-# (name, config, precision of activations, batch, seq, quick)
+# (name, config, precision of activations, batch, seq, quick). The engine variant each row is
+# compared with follows from its model code (variant() below).
 ACTIVATIONS = [
     ("gpt2 L2 h64 a4 s32 b2 bf16 dropout eager", gpt2(), "bf16", 2, 32, True),
     ("gpt2 L2 h64 a4 s32 b2 bf16 no-dropout eager", gpt2(dropout=0.0), "bf16", 2, 32, False),
@@ -393,7 +397,7 @@ ACTIVATIONS = [
     ("gpt2 L3 h96 a6 s64 b3 bf16 dropout eager", gpt2(hidden=96, layers=3, heads=6), "bf16", 3, 64, False),
     ("gpt2 L4 h128 a4 s16 b4 fp32 no-dropout fused-attn", gpt2(hidden=128, layers=4, dropout=0.0, attn="fused"), "fp32", 4, 16, False),
     ("gpt2 L6 h64 a4 s32 b2 bf16 dropout eager", gpt2(layers=6), "bf16", 2, 32, False),
-    ("gpt2 L2 h64 a4 s32 b2 bf16 dropout selective", gpt2(recompute="selective"), "bf16", 2, 32, False),
+    ("gpt2 L2 h64 a4 s32 b2 bf16 dropout selective", gpt2(recompute="selective"), "bf16", 2, 32, True),
     ("gpt2 L2 h64 a8 s256 b1 bf16 dropout selective (s2)", gpt2(heads=8, recompute="selective"), "bf16", 1, 256, False),
     ("gpt2 L2 h64 a4 s32 b2 bf16 dropout full-recompute", gpt2(recompute="full"), "bf16", 2, 32, False),
     ("gpt2 L4 h64 a4 s32 b2 bf16 dropout full-recompute", gpt2(layers=4, recompute="full"), "bf16", 2, 32, False),
@@ -401,22 +405,36 @@ ACTIVATIONS = [
     ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm fused-attn", llama(), "bf16", 2, 64, True),
     ("llama L2 h128 a4 g2 d32 s64 b2 fp32 fused-norm fused-attn", llama(), "fp32", 2, 64, False),
     ("llama L2 h128 a4 g2 d32 s64 b2 bf16 hf-norm fused-attn", llama(norm="hf"), "bf16", 2, 64, True),
-    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 hf-norm eager (HF eager)", llama(norm="hf", attn="eager"), "bf16", 2, 64, False),
-    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm eager", llama(attn="eager"), "bf16", 2, 64, False),
-    ("llama L2 h128 a4 g4 d32 s64 b2 bf16 fused-norm eager (MHA)", llama(kv_heads=4, attn="eager"), "bf16", 2, 64, False),
+    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 hf-norm eager (HF eager)", llama(norm="hf", attn="eager"), "bf16", 2, 64, True),
+    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm unfused", llama(attn="unfused"), "bf16", 2, 64, False),
+    ("llama L2 h128 a4 g4 d32 s64 b2 bf16 fused-norm unfused (MHA)", llama(kv_heads=4, attn="unfused"), "bf16", 2, 64, False),
     ("llama L2 h128 a4 g4 d32 s64 b2 fp32 hf-norm eager (MHA)", llama(kv_heads=4, attn="eager", norm="hf"), "fp32", 2, 64, False),
     ("llama L3 h96 a4 g1 d32 s48 b2 bf16 fused-norm fused-attn (MQA, a*d!=h)", llama(hidden=96, layers=3, kv_heads=1, inter=256), "bf16", 2, 48, False),
-    ("llama L2 h64 a8 g2 d16 s256 b1 bf16 fused-norm eager (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172, attn="eager"), "bf16", 1, 256, False),
+    ("llama L2 h64 a8 g2 d16 s256 b1 bf16 fused-norm unfused (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172, attn="unfused"), "bf16", 1, 256, False),
+    ("llama L2 h64 a8 g2 d16 s256 b1 bf16 hf-norm eager (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172, attn="eager", norm="hf"), "bf16", 1, 256, False),
     ("llama L2 h64 a8 g2 d16 s256 b1 bf16 fused-norm fused-attn (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172), "bf16", 1, 256, False),
-    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm eager attn-dropout", llama(attn="eager", dropout=0.1), "bf16", 2, 64, False),
-    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm selective", llama(attn="eager", recompute="selective"), "bf16", 2, 64, False),
-    ("llama L2 h64 a8 g2 d16 s256 b1 bf16 fused-norm selective (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172, attn="eager", recompute="selective"), "bf16", 1, 256, False),
+    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm unfused attn-dropout", llama(attn="unfused", dropout=0.1), "bf16", 2, 64, False),
+    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 hf-norm eager attn-dropout", llama(attn="eager", norm="hf", dropout=0.1), "bf16", 2, 64, False),
+    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm selective", llama(attn="unfused", recompute="selective"), "bf16", 2, 64, False),
+    ("llama L2 h64 a8 g2 d16 s256 b1 bf16 fused-norm selective (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172, attn="unfused", recompute="selective"), "bf16", 1, 256, False),
+    ("llama L2 h64 a8 g2 d16 s256 b1 bf16 hf-norm eager selective (s2)", llama(hidden=64, heads=8, head_dim=16, inter=172, attn="eager", norm="hf", recompute="selective"), "bf16", 1, 256, False),
     ("llama L8 h64 a4 g2 d16 s32 b4 bf16 fused-norm fused-attn", llama(hidden=64, layers=8, head_dim=16, inter=172), "bf16", 4, 32, False),
-    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm fused-attn full-recompute", llama(recompute="full"), "bf16", 2, 64, False),
+    ("llama L2 h128 a4 g2 d32 s64 b2 bf16 fused-norm fused-attn full-recompute", llama(recompute="full"), "bf16", 2, 64, True),
     ("mixtral L2 h64 a4 g2 E4 k2 s32 b2 bf16 fused-norm fused-attn", mixtral(), "bf16", 2, 32, True),
     ("mixtral L2 h64 a4 g2 E4 k2 s32 b2 bf16 hf-norm eager (HF eager)", mixtral(norm="hf", attn="eager"), "bf16", 2, 32, False),
     ("mixtral L2 h64 a4 g2 E8 k2 s64 b1 fp32 fused-norm fused-attn", mixtral(experts=8, inter=96), "fp32", 1, 64, False),
 ]
+
+
+def variant(c):
+    """The engine's activation_formula that describes this model code: "transformers" for
+    transformers' eager modules (its RMSNorm, its eager Llama attention, gelu_new), "architecture"
+    for fused norms with flash-style or unfused attention."""
+    hf_parts = [c.norm == "hf" and c.arch != "gpt2", c.attn == "eager" and c.arch != "gpt2", c.gelu == "hf_new"]
+    fused_parts = [c.norm == "fused" and c.arch != "gpt2", c.attn == "unfused"]
+    assert not (any(hf_parts) and any(fused_parts)), "model code mixes the two variants"
+    return "transformers" if any(hf_parts) else "architecture"
+
 
 STATE_MODELS = {
     "gpt2 L2 h64 (tied)": gpt2(),
@@ -514,71 +532,38 @@ def seed_claims(c, dtype):
     return c.arch == "gpt2" and dtype == "bf16" and c.dropout > 0 and c.gelu == "tanh" and c.recompute == "none"
 
 
-def differences(c, dtype, b, s):
-    """The terms by which what this model code saves differs from the engine's `architecture`
-    formula, each in bytes (positive: the engine leaves it out). Without recomputation, engine +
-    these terms should equal the measurement to the byte; the residual shows what is unexplained."""
-    if c.recompute != "none":
-        return None
-    e = 4 if dtype == "fp32" else 2
-    T, L, h, a, g, d, f = b * s, c.layers, c.hidden, c.heads, c.kv_heads, c.head_dim, c.inter
-    A = a * s * s * b                                    # attention score elements per layer
-    drop = c.dropout > 0
+def platform_terms(c, dtype, b, s):
+    """Bytes this CPU run of torch saves that a CUDA run of a current torch does not, by name.
+    They are taken off the measurement before it is compared (and shown in the note)."""
     terms = []
-    # Outside the layer stack: the final norm and the output layer's input.
-    if c.arch == "gpt2":
-        terms.append(("final LayerNorm input+stats, lm_head input", 2 * e * T * h + 2 * e * T))
-        terms.append(("position ids (int64)", 8 * s))
-        if drop:
-            terms.append(("embedding dropout mask", T * h))
-    else:
-        norm = (8 * T * h + e * T * h + 4 * T) if c.norm == "hf" else (e * T * h + 4 * T)
-        terms.append(("final RMSNorm saved, lm_head input", norm + e * T * h))
-        terms.append(("rotary cos+sin", 2 * s * d * e))
-    per_layer = []
-    if c.arch == "gpt2":
-        if e == 2:
-            per_layer.append(("LayerNorm mean/rstd in bf16 on CPU (CUDA: fp32)", 2 * (2 * 2 - 8) * T))
-        if c.attn == "eager":
-            per_layer.append(("0-dim scale tensor", e))
-        if c.gelu == "hf_new":
-            per_layer.append(("NewGELU eager ops: 3 more T·f tensors + 3 float64 scalars", 3 * e * T * f + 24))
-    else:
-        if c.norm == "hf":
-            per_layer.append(("HF RMSNorm: fp32 input copy, normalized copy (+ torch 1.13 mean input), ×2",
-                              2 * 8 * T * h))
-        if c.attn == "eager":
-            per_layer.append(("float64 0-dim scale", 8))
-            if g != a:
-                per_layer.append(("repeat_kv: K and V saved with a heads", 2 * e * T * (a - g) * d))
-            if e == 2:
-                per_layer.append(("fp32 softmax output (upcast)", (4 - e) * A + (0 if drop else e * A)))
-        if drop:
-            per_layer.append(("no residual dropout in Llama", -2 * T * h))
-        if c.arch == "mixtral":
-            k = c.top_k
-            per_layer.append(("MoE: expert outputs and weighted outputs (index_add_ source)", 2 * k * T * h * e))
-            per_layer.append(("MoE: int64 top-k and (expert, token) indices", 8 * k * T + 16 * k * T))
-            per_layer.append(("MoE: fp32 top-k weights and their sum, routing-weight slices", 4 * k * T + 4 * T + e * k * T))
-    return terms + [(f"{n} (×{L} layers)", v * L) for n, v in per_layer]
+    T, L, h = b * s, c.layers, c.hidden
+    if c.arch != "gpt2" and c.norm == "hf" and tuple(int(x) for x in torch.__version__.split(".")[:2]) < (2, 0):
+        # torch 1.13's mean() keeps its input for backward (later releases keep only its sizes):
+        # the fp32 square inside each RMSNorm, 2 per layer and the final one, all alive at the end
+        # of the forward pass.
+        terms.append(("torch < 2.0: mean() keeps the fp32 square in each RMSNorm", 4 * T * h * (2 * L + 1)))
+    return terms
 
 
 def run_activations(table, name, c, dtype, b, s, explain):
     m = measure_activations(c, DTYPES[dtype], b, s, explain)
-    est = engine(training_scenario(c, b, s, "fp32" if dtype == "fp32" else "bf16_mixed"))
+    precision = "fp32" if dtype == "fp32" else "bf16_mixed"
+    formula = variant(c)
+    est = engine(training_scenario(c, b, s, precision, formula=formula))
     other = sum(v for k, v in m["end"].items() if k not in ("layers", "loss", "input"))
     note = (f"layers {m['peak'].get('layers', 0):,} B peak; outside layers {other:,} B "
             f"({', '.join(f'{k} {v:,}' for k, v in sorted(m['end'].items()) if k not in ('layers', 'loss', 'input') and v)})")
     if m["act_peak"] != m["end_act"]:
         note += f"; end of forward {m['end_act']:,} B, peak in backward {m['act_peak']:,} B"
-    diff = differences(c, dtype, b, s)
-    if diff is not None:
-        residual = m["act_peak"] - component(est, "activations") - sum(v for _, v in diff)
-        note += "; measured − estimated = " + " + ".join(f"{n} {v:,}" for n, v in diff) + f"; residual {residual:,} B"
-    table.add(name, "activations", component(est, "activations"), m["act_peak"], "5%", note)
+    platform = platform_terms(c, dtype, b, s)
+    measured = m["act_peak"] - sum(v for _, v in platform)
+    if platform:
+        note += f"; measured {m['act_peak']:,} B less " + ", ".join(f"{n} {v:,} B" for n, v in platform)
+    table.add(name, f"activations ({formula})", component(est, "activations"), measured, "5%", note)
     if c.arch == "gpt2":
-        seed = engine(training_scenario(c, b, s, "fp32" if dtype == "fp32" else "bf16_mixed", formula="seed"))
-        table.add(name, "activations (seed)", component(seed, "activations"), m["act_peak"],
+        # The seed's L·s·b·h·(34 + 5as/h) counts the layers only: compare it with what they save.
+        seed = engine(training_scenario(c, b, s, precision, formula="seed"))
+        table.add(name, "activations (seed, layers)", component(seed, "activations"), m["peak"].get("layers", 0),
                   "5%" if seed_claims(c, dtype) else "info")
     table.add(name, "logits", component(est, "logits"), m["peak"].get("loss", 0), "5%",
               "fp32 log-softmax, targets and weight saved by the loss")

@@ -9,6 +9,8 @@ router, top-k experts, each a SwiGLU MLP).
 Variants that change what autograd saves, selected per model:
   attn  "eager": transformers' eager attention (GPT-2: softmax in the activation dtype;
                  Llama/Mixtral: repeat_kv copies of K and V, softmax in fp32 then cast back).
+        "unfused": Llama/Mixtral attention as Megatron-LM's unfused core attention computes it:
+                 K and V expanded to all query heads, softmax kept in the activation dtype.
         "fused": FusedAttention below, a flash-attention-style function that saves q, k, v
                  (K and V with their own KV heads), the output and an fp32 log-sum-exp, and
                  recomputes the scores in backward. Attention dropout is regenerated from a seed.
@@ -120,19 +122,18 @@ def dropout(x, p, training):
 # ---- norms -----------------------------------------------------------------------------------
 
 class HFRMSNorm(nn.Module):
-    """transformers LlamaRMSNorm, verbatim."""
+    """RMSNorm in the eager op sequence of transformers' LlamaRMSNorm: upcast to fp32, square,
+    mean over the features, rsqrt, multiply, cast back, multiply by the weight."""
 
     def __init__(self, h, eps=1e-6):
         super().__init__()
         self.weight = nn.Parameter(torch.ones(h))
-        self.variance_epsilon = eps
+        self.eps = eps
 
-    def forward(self, hidden_states):
-        input_dtype = hidden_states.dtype
-        hidden_states = hidden_states.to(torch.float32)
-        variance = hidden_states.pow(2).mean(-1, keepdim=True)
-        hidden_states = hidden_states * torch.rsqrt(variance + self.variance_epsilon)
-        return self.weight * hidden_states.to(input_dtype)
+    def forward(self, x):
+        x32 = x.to(torch.float32)
+        inv_rms = torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        return self.weight * (x32 * inv_rms).to(x.dtype)
 
 
 class _FusedRMSNormFn(torch.autograd.Function):
@@ -246,13 +247,13 @@ def fused_attention(q, k, v, p):
     return FusedAttention.apply(q, k, v, p, _seed_counter[0])
 
 
-def repeat_kv(hidden_states, n_rep):
-    """transformers repeat_kv, verbatim: (b, g, s, d) → (b, g·n_rep, s, d)."""
-    batch, num_key_value_heads, slen, head_dim = hidden_states.shape
+def repeat_kv(t, n_rep):
+    """(b, g, s, d) → (b, g·n_rep, s, d), each KV head repeated for its n_rep query heads: an
+    expand and a reshape, which copies, as transformers' repeat_kv does."""
     if n_rep == 1:
-        return hidden_states
-    hidden_states = hidden_states[:, :, None, :, :].expand(batch, num_key_value_heads, n_rep, slen, head_dim)
-    return hidden_states.reshape(batch, num_key_value_heads * n_rep, slen, head_dim)
+        return t
+    b, g, s, d = t.shape
+    return t.unsqueeze(2).expand(b, g, n_rep, s, d).reshape(b, g * n_rep, s, d)
 
 
 def rotate_half(x):
@@ -262,7 +263,7 @@ def rotate_half(x):
 
 
 def apply_rotary_pos_emb(q, k, cos, sin):
-    """transformers apply_rotary_pos_emb, q and k in (b, heads, s, d), cos/sin (b, s, d)."""
+    """Rotary embedding of q and k (b, heads, s, d) with cos/sin (b, s, d), as transformers applies it."""
     cos = cos.unsqueeze(1)
     sin = sin.unsqueeze(1)
     return (q * cos) + (rotate_half(q) * sin), (k * cos) + (rotate_half(k) * sin)
@@ -279,10 +280,12 @@ def rotary_cos_sin(d, positions, dtype, base=10000.0):
 # ---- GPT-2 -----------------------------------------------------------------------------------
 
 class NewGELU(nn.Module):
-    """transformers NewGELUActivation ("gelu_new"), verbatim."""
+    """The tanh approximation of GELU in the eager ops of transformers' NewGELUActivation
+    ("gelu_new"): x/2 · (1 + tanh(√(2/π) · (x + 0.044715·x³)))."""
 
-    def forward(self, input):
-        return 0.5 * input * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (input + 0.044715 * torch.pow(input, 3.0))))
+    def forward(self, x):
+        inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))
+        return 0.5 * x * (1.0 + torch.tanh(inner))
 
 
 class GPT2Attention(nn.Module):
@@ -391,13 +394,19 @@ class LlamaAttention(nn.Module):
             return self._core(q, k, v, causal_mask)
 
     def _core(self, q, k, v, causal_mask):
-        # transformers eager_attention_forward: q (b,a,s,d), k and v (b,g,s,d)
+        # the op sequence of transformers' eager attention: q (b,a,s,d), k and v (b,g,s,d)
         n_rep = self.c.heads // self.c.kv_heads
         key_states = repeat_kv(k, n_rep)
         value_states = repeat_kv(v, n_rep)
         attn_weights = torch.matmul(q, key_states.transpose(2, 3)) * (self.c.head_dim ** -0.5)
-        attn_weights = attn_weights + causal_mask
-        attn_weights = F.softmax(attn_weights, dim=-1, dtype=torch.float32).to(q.dtype)
+        if self.c.attn == "unfused":
+            attn_weights = attn_weights.masked_fill(causal_mask, torch.finfo(attn_weights.dtype).min)
+        else:
+            attn_weights = attn_weights + causal_mask
+        if self.c.attn == "unfused":
+            attn_weights = F.softmax(attn_weights, dim=-1)
+        else:
+            attn_weights = F.softmax(attn_weights, dim=-1, dtype=torch.float32).to(q.dtype)
         attn_weights = dropout(attn_weights, self.c.dropout, self.training)
         return torch.matmul(attn_weights, value_states)
 
@@ -436,32 +445,32 @@ class LlamaMLP(nn.Module):
 
 
 class MixtralSparseMoeBlock(nn.Module):
-    """transformers MixtralSparseMoeBlock (the per-expert loop), without router jitter."""
+    """A top-k mixture of SwiGLU experts in the op sequence of transformers' Mixtral block (without
+    router jitter): fp32 softmax over the router logits, top-k, renormalize, cast to the activation
+    dtype; then per expert, gather its tokens, run it, scale by the routing weight and scatter-add
+    into the output."""
 
     def __init__(self, c):
         super().__init__()
-        self.num_experts, self.top_k = c.experts, c.top_k
+        self.n_experts, self.k = c.experts, c.top_k
         self.gate = nn.Linear(c.hidden, c.experts, bias=False)
         self.experts = nn.ModuleList(LlamaMLP(c.hidden, c.inter) for _ in range(c.experts))
 
-    def forward(self, hidden_states):
-        batch_size, sequence_length, hidden_dim = hidden_states.shape
-        hidden_states = hidden_states.view(-1, hidden_dim)
-        router_logits = self.gate(hidden_states)
-        routing_weights = F.softmax(router_logits, dim=1, dtype=torch.float)
-        routing_weights, selected_experts = torch.topk(routing_weights, self.top_k, dim=-1)
-        routing_weights /= routing_weights.sum(dim=-1, keepdim=True)
-        routing_weights = routing_weights.to(hidden_states.dtype)
-        final_hidden_states = torch.zeros((batch_size * sequence_length, hidden_dim),
-                                          dtype=hidden_states.dtype, device=hidden_states.device)
-        expert_mask = F.one_hot(selected_experts, num_classes=self.num_experts).permute(2, 1, 0)
-        for expert_idx in range(self.num_experts):
-            expert_layer = self.experts[expert_idx]
-            idx, top_x = torch.where(expert_mask[expert_idx])
-            current_state = hidden_states[None, top_x].reshape(-1, hidden_dim)
-            current_hidden_states = expert_layer(current_state) * routing_weights[top_x, idx, None]
-            final_hidden_states.index_add_(0, top_x, current_hidden_states.to(hidden_states.dtype))
-        return final_hidden_states.reshape(batch_size, sequence_length, hidden_dim)
+    def forward(self, x):
+        shape = x.shape
+        tokens = x.view(-1, shape[-1])
+        probs = F.softmax(self.gate(tokens), dim=1, dtype=torch.float)
+        weights, chosen = torch.topk(probs, self.k, dim=-1)
+        weights /= weights.sum(dim=-1, keepdim=True)
+        weights = weights.to(tokens.dtype)
+        out = torch.zeros_like(tokens)
+        # (expert, slot, token) membership, as the per-expert loop reads it.
+        member = F.one_hot(chosen, num_classes=self.n_experts).permute(2, 1, 0)
+        for e, expert in enumerate(self.experts):
+            slot, token = torch.where(member[e])
+            y = expert(tokens[None, token].reshape(-1, shape[-1])) * weights[token, slot, None]
+            out.index_add_(0, token, y.to(tokens.dtype))
+        return out.reshape(shape)
 
 
 class LlamaBlock(nn.Module):
@@ -511,9 +520,16 @@ class Llama(nn.Module):
             note_storage(cos, "rotary")
             note_storage(sin, "rotary")
             t = start + s
-            mask = torch.full((s, t), torch.finfo(x.dtype).min, dtype=x.dtype).triu(start + 1)
-            mask = mask[None, None].expand(b, 1, s, t)
-            note_storage(mask, "mask")
+            mask = None                     # a causal flash kernel needs no mask tensor
+            if self.c.attn != "fused" or caches is not None:
+                if self.c.attn == "unfused" and caches is None:
+                    # Megatron-LM's causal attention mask: one bool (1, 1, s, s) for the batch.
+                    mask = torch.ones(s, t, dtype=torch.bool).triu(start + 1)[None, None]
+                else:
+                    # transformers' 4-D additive mask in the activation dtype.
+                    mask = torch.full((s, t), torch.finfo(x.dtype).min, dtype=x.dtype).triu(start + 1)
+                    mask = mask[None, None].expand(b, 1, s, t)
+                note_storage(mask, "mask")
         with region("layers"):
             for i, blk in enumerate(self.layers):
                 cache = caches[i] if caches is not None else None
