@@ -12,7 +12,9 @@ const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-
 const { catalog } = await import(`${dist}/memcalc.mjs`);
 const { defaults } = await catalog();
 
-const session = useServerAndBrowser();
+// No service worker here: a page it serves from its cache would not pass through page.route, so the
+// policy added below would not reach it (pwa.test.mjs runs the worker under this policy).
+const session = useServerAndBrowser({ serviceWorkers: 'block' });
 
 test('the built page has no inline script', () => {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');

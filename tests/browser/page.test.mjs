@@ -65,9 +65,11 @@ test('changing inputs changes the breakdown to the CLI numbers', async () => {
   assert.deepEqual(await shown(page), before);
   await page.getByRole('button', { name: 'GB', exact: true }).click();
 
-  // The page keeps its scenario in the hash: reading it back gives the same numbers.
-  await page.waitForFunction(() => location.hash.includes('32768'));
-  const fromHash = JSON.parse(decodeURIComponent((await page.evaluate(() => location.hash)).replace('#scenario=', '')));
+  // The page keeps its scenario in the hash (#s=, base64url JSON): reading it back gives the same numbers.
+  await page.waitForFunction(() => location.hash.startsWith('#s=')
+    && atob(location.hash.slice(3).replaceAll('-', '+').replaceAll('_', '/')).includes('32768'));
+  const fromHash = JSON.parse(Buffer.from((await page.evaluate(() => location.hash)).slice(3), 'base64url').toString('utf8'));
+  assert.equal(fromHash.inference.context_len, 32768);
   assertMatch(await waitForCli(page, fromHash));
   assert.deepEqual(problems, []);
 });
