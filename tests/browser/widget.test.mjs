@@ -40,6 +40,14 @@ async function openDocs({ colorScheme } = {}) {
     document.addEventListener('securitypolicyviolation', (e) => {
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
     });
+    // Counts WebAssembly instantiations (the elements of a page share one).
+    const original = WebAssembly.instantiate;
+    const counted = function instantiate(...args) {
+      counted.calls += 1;
+      return original.apply(this, args);
+    };
+    counted.calls = 0;
+    WebAssembly.instantiate = counted;
   });
   await page.goto(docsUrl());
   await page.waitForFunction(() => [...document.querySelectorAll('llm-memory-calculator')].every((e) => e.result));
@@ -107,6 +115,7 @@ test('two elements on the docs page each show the CLI numbers for their scenario
   }
   assert.notDeepEqual(await page.$eval('#serving', (e) => e.result.total_bytes),
     await page.$eval('#training', (e) => e.result.total_bytes));
+  assert.equal(await page.evaluate(() => WebAssembly.instantiate.calls), 1, 'one WebAssembly instance for both elements');
   // The iframe form on the same page.
   const frame = page.frameLocator('#frame');
   await frame.locator('llm-memory-calculator [data-total-bytes]').waitFor();
@@ -221,6 +230,21 @@ test('the fallback content shows until the script runs, and then gives way', asy
   await blocked.goto(docsUrl());
   assert.equal(await blocked.locator('#serving > table').isVisible(), true);
   await blocked.close();
+});
+
+test('properties set before the script runs are taken up when the element upgrades', async () => {
+  const { page, problems } = await openPage(session.browser.context);
+  await page.goto(`${session.server.url}blank.html`);
+  await page.evaluate(() => {
+    const element = document.body.appendChild(document.createElement('llm-memory-calculator'));
+    element.model = 'qwen3-0.6b';
+    element.compact = true;
+  });
+  await page.addScriptTag({ url: 'llm-memory-calculator.js' });
+  await page.waitForFunction(() => document.querySelector('llm-memory-calculator').result);
+  assert.deepEqual(await page.$eval('llm-memory-calculator', (e) => [e.getAttribute('model'), e.hasAttribute('compact')]), ['qwen3-0.6b', true]);
+  await assertShowsCli(page, 'llm-memory-calculator', { model: 'qwen3-0.6b' });
+  assert.deepEqual(problems, []);
 });
 
 test('the script adds no global but the custom element', async () => {

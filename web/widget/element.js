@@ -80,6 +80,14 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
   }
 
   connectedCallback() {
+    // A property set before the script ran sits on the instance, hiding the accessor: pass it through.
+    for (const name of ['scenario', 'model', 'mode', 'compact', 'unit']) {
+      if (Object.hasOwn(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
     watchScheme(this);
     this.#schedule();
   }
@@ -90,8 +98,8 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (before === after) return;
-    if (name !== 'unit') this.#fromAttributes = true;
-    if (name === 'compact') this.#layout = '';
+    // The scenario's attributes start again from themselves; compact and unit only change the view.
+    if (name === 'scenario' || name === 'model' || name === 'mode') this.#fromAttributes = true;
     this.#schedule();
   }
 
@@ -232,7 +240,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     this.#mount();
     this.refreshScheme();
     this.#ui.classList.toggle('compact', this.compact);
-    this.#renderInputs(result);
+    this.#renderInputs();
     const r = this.#refs;
     const ok = result.ok && Array.isArray(result.components);
     const components = ok ? result.components : [];
@@ -295,7 +303,6 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     if (r.head.childElementCount !== heads.length) {
       r.head.replaceChildren(...heads.map((key) => el('th', { scope: 'col', textContent: t(key) })));
       r.head.children[1].className = r.head.children[2].className = 'num';
-      r.tableTotal.colSpan = 1;
     }
     r.tbody.replaceChildren(...components.map((c) => {
       const row = el('tr', { dataset: { component: c.id, bytes: String(c.bytes) } });
