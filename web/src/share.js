@@ -1,7 +1,6 @@
 // "Copy link" and the exports (JSON, CSV, Markdown): buttons under the summary, and one status line
-// that screen readers announce.
+// that screen readers announce. The export formats load on the first click, not with the page.
 import { el } from './dom.js';
-import { exportFileName, toCsv, toJson, toMarkdown } from './export.js';
 import { language, t } from './i18n.js';
 import { diffFromDefaults, hashFor } from './scenario.js';
 
@@ -46,18 +45,20 @@ export function wireShare({ root, catalog, state }) {
   });
 
   const formats = {
-    '#export-json': ['json', 'application/json', toJson],
-    '#export-csv': ['csv', 'text/csv', toCsv],
-    '#export-md': ['md', 'text/markdown', toMarkdown],
+    '#export-json': ['json', 'application/json', 'toJson'],
+    '#export-csv': ['csv', 'text/csv', 'toCsv'],
+    '#export-md': ['md', 'text/markdown', 'toMarkdown'],
   };
   for (const [selector, [extension, type, render]] of Object.entries(formats)) {
-    $(selector).addEventListener('click', () => {
-      const name = exportFileName(state.scenario, extension);
-      download(name, render(content()), `${type};charset=utf-8`);
+    $(selector).addEventListener('click', async () => {
+      const exporters = await import('./export.js');
+      const name = exporters.exportFileName(state.scenario, extension);
+      download(name, exporters[render](content()), `${type};charset=utf-8`);
       say(t('export.saved', { file: name }));
     });
   }
   $('#copy-md').addEventListener('click', async () => {
+    const { toMarkdown } = await import('./export.js');
     say(t(await copyText(toMarkdown(content())) ? 'export.md_copied' : 'export.copy_failed'));
   });
 }
