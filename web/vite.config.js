@@ -55,7 +55,7 @@ function preloadWasm() {
 function offline() {
   return VitePWA({
     registerType: 'prompt',
-    injectRegister: false, // web/src/hosted.js registers it, after the first breakdown
+    injectRegister: false, // web/src/hosted.js registers it after the first breakdown and offers updates
     includeManifestIcons: false,
     manifest: {
       id: './',

@@ -4,6 +4,9 @@
 import wasmUrl from '@wasm/memcalc-module.wasm?url';
 import { load } from './api/memcalc.js';
 
+// Written by vite-plugin-pwa (web/vite.config.js) next to index.html; it skips waiting on this message.
+const SERVICE_WORKER = './sw.js';
+const SKIP_WAITING = { type: 'SKIP_WAITING' };
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
 export function loadCore() {
@@ -12,24 +15,40 @@ export function loadCore() {
 
 /**
  * Registers the service worker (after the first breakdown, so it does not compete with it). When a
- * new build is installed and waiting, calls `onUpdate(accept)`; `accept()` activates it and reloads.
+ * new build has installed and waits for this page, calls `onUpdate(accept)` once; `accept()`
+ * activates the new build and reloads the page into it.
  */
 export async function watchForUpdates(onUpdate) {
-  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
-  const { registerSW } = await import('virtual:pwa-register');
+  const { serviceWorker } = navigator;
+  if (!serviceWorker || !window.isSecureContext) return;
+  let registration;
+  try {
+    registration = await serviceWorker.register(SERVICE_WORKER, { scope: './' });
+  } catch {
+    return; // offline use is an addition: without a service worker the page works as before
+  }
+  if (!registration) return;
+
   let offered = false;
-  const accept = registerSW({
-    immediate: true,
-    onNeedRefresh() {
-      if (offered) return;
-      offered = true;
-      onUpdate(() => accept(true));
-    },
-    // A tab left open looks for a new build now and then, not only when it is loaded.
-    onRegisteredSW(url, registration) {
-      if (registration) setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
-    },
-    // Offline use is an addition: without a service worker the page works as before.
-    onRegisterError() {},
-  });
+  const offer = (worker) => {
+    // Without a controller this is the first install, not an update.
+    if (offered || worker.state !== 'installed' || !serviceWorker.controller) return;
+    offered = true;
+    onUpdate(() => {
+      serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+      worker.postMessage(SKIP_WAITING);
+    });
+  };
+  // The new build may be waiting already, still installing (the browser checked on navigation), or
+  // found later: each way ends in offer().
+  const watch = (worker) => {
+    if (!worker) return;
+    offer(worker);
+    worker.addEventListener('statechange', () => offer(worker));
+  };
+  watch(registration.waiting);
+  watch(registration.installing);
+  registration.addEventListener('updatefound', () => watch(registration.installing));
+  // A tab left open looks for a new build now and then, not only when it is loaded.
+  setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
 }
