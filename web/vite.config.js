@@ -2,15 +2,12 @@
 //   vite build              the page: index.html and its hashed assets (the .wasm among them), the
 //                           web app manifest, its icons and the service worker that precaches them
 //   vite build --mode api   the JS API: memcalc.mjs, memcalc.wasm next to it, memcalc.d.ts (.d.mts)
-// The Emscripten output comes from the wasm-release CMake preset (MEMCALC_WASM_DIR overrides it).
+// The Emscripten output comes from the wasm-release CMake preset (build-common.js).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { addToDist, here, wasmDir } from './build-common.js';
 import { ICONS, icons } from './icons.js';
-
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const wasmDir = process.env.MEMCALC_WASM_DIR ?? here('../build/wasm-release/wasm');
 
 // Emits files of the API next to memcalc.mjs under fixed names (the module finds its .wasm by name).
 function apiFiles() {
@@ -85,13 +82,9 @@ export default defineConfig(({ mode }) => ({
   publicDir: false,
   resolve: { alias: { '@wasm': wasmDir } },
   build: {
-    outDir: here('../dist'),
-    target: 'es2022',
-    reportCompressedSize: false,
+    ...addToDist,
     ...(mode === 'api'
       ? {
-          emptyOutDir: false,
-          copyPublicDir: false,
           lib: {
             entry: here('src/api/memcalc.js'),
             formats: ['es'],

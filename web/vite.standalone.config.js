@@ -1,15 +1,12 @@
 // dist/memcalc-standalone.html: the page of web/index.html in one file that works opened from
 // file:// (where module scripts and fetch() of a .wasm are blocked). The same source as the page,
-// with two differences: ./standalone.js stands in for ./hosted.js (the core with its wasm inlined,
-// from the memcalc_wasm_inline target; no service worker), and everything is bundled into one
+// with two differences: ./standalone.js stands in for ./hosted.js (the core with its wasm inlined
+// by src/api/inline.js; no service worker), and everything is bundled into one
 // classic script (IIFE, the chart and the Chinese phrases included) inlined with the CSS into the HTML.
 // scripts/web-build runs it after the page's build; it adds one file to dist/.
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { addToDist, base64Imports, here, wasmDir } from './build-common.js';
 import { icons } from './icons.js';
-
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const wasmDir = process.env.MEMCALC_WASM_DIR ?? here('../build/wasm-release/wasm');
 const OUTPUT = 'memcalc-standalone.html';
 
 // Replaces the built page's script and stylesheet links with their content, and names the file.
@@ -60,15 +57,11 @@ export default defineConfig({
     ],
   },
   build: {
-    outDir: here('../dist'),
-    emptyOutDir: false,
-    copyPublicDir: false,
-    target: 'es2022',
-    reportCompressedSize: false,
+    ...addToDist,
     cssCodeSplit: false,
     modulePreload: false,
     assetsInlineLimit: () => true,
     rollupOptions: { output: { format: 'iife', inlineDynamicImports: true } },
   },
-  plugins: [icons({ inline: true }), oneFile()],
+  plugins: [base64Imports(), icons({ inline: true }), oneFile()],
 });

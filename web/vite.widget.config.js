@@ -2,11 +2,8 @@
 //   dist/llm-memory-calculator.js   one classic script (IIFE): <llm-memory-calculator>, styles and .wasm inlined
 //   dist/embed.html, dist/embed.js  the iframe form: one element filling the frame, attributes from the URL hash
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const wasmDir = process.env.MEMCALC_WASM_DIR ?? here('../build/wasm-release/wasm');
+import { addToDist, base64Imports, here, wasmDir } from './build-common.js';
 
 function embedFiles() {
   return {
@@ -24,11 +21,7 @@ export default defineConfig({
   publicDir: false,
   resolve: { alias: { '@wasm': wasmDir } },
   build: {
-    outDir: here('../dist'),
-    emptyOutDir: false,
-    copyPublicDir: false,
-    target: 'es2022',
-    reportCompressedSize: false,
+    ...addToDist,
     lib: {
       entry: here('widget/define.js'),
       formats: ['iife'],
@@ -38,4 +31,5 @@ export default defineConfig({
     },
     rollupOptions: { plugins: [embedFiles()] },
   },
+  plugins: [base64Imports()],
 });

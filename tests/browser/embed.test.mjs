@@ -95,7 +95,7 @@ test('a bad #scenario shows the problem inside the frame', async () => {
 
 test('embed.html works under a strict CSP sent as a header too', async () => {
   const policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
-    + "connect-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
+    + "connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
   const scenario = { model: 'llama-3.1-8b', mode: 'inference', inference: { context_len: 131072, kv_dtype: 'fp8' } };
   const { page, problems } = await openEmbed(encodeScenario(scenario), { policy });
   await assertShowsCli(page, scenario);

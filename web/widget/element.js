@@ -9,8 +9,7 @@
 // as the CLI's --json; `memcalc-change` (bubbling, composed) carries it as `detail` whenever it changes.
 // Attribute changes and edits in the element are batched into one estimate per microtask. Every
 // instance shares one WebAssembly instance, loaded when the first one connects.
-import createMemcalcModule from '@wasm/memcalc-inline.mjs';
-import { wrapModule } from '../src/api/wrap.js';
+import { loadInline } from '../src/api/inline.js';
 import { el } from '../src/dom.js';
 import { formatBytes, formatCount, formatShare } from '../src/format.js';
 import { help, t } from '../src/i18n.js';
@@ -24,7 +23,7 @@ const COMPACT_FIELDS = ['batch_size', 'seq_len', 'context_len', 'precision', 'we
 
 let instance; // the shared API once loaded
 let loading;
-const loadApi = () => (loading ??= createMemcalcModule().then((module) => { instance = wrapModule(module); }));
+const loadApi = () => (loading ??= loadInline().then((api) => { instance = api; }));
 
 let sheet;
 function adoptStyles(root) {
