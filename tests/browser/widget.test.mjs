@@ -266,6 +266,24 @@ test('the script adds no global but the custom element', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('on a Chinese page (<html lang="zh-CN">) the element speaks Chinese and shows the same numbers', async () => {
+  const { page, problems } = await openPage(session.browser.context);
+  await page.goto(`${session.server.url}blank.html`);
+  await page.evaluate(() => {
+    document.documentElement.lang = 'zh-CN';
+    document.body.append(document.createElement('llm-memory-calculator'));
+    document.querySelector('llm-memory-calculator').setAttribute('model', 'llama-3.1-8b');
+  });
+  await page.addScriptTag({ url: 'llm-memory-calculator.js' });
+  await page.waitForFunction(() => document.querySelector('llm-memory-calculator').result);
+  await assertShowsCli(page, 'llm-memory-calculator', { model: 'llama-3.1-8b' });
+  const text = await page.$eval('llm-memory-calculator', (e) => e.shadowRoot.textContent);
+  // The catalog's Chinese label of the parameters component (core/src/estimate.cpp).
+  assert.match(text, /模型参数/);
+  assert.doesNotMatch(text, /Model parameters/);
+  assert.deepEqual(problems, []);
+});
+
 test('host page CSS does not break the element, and its styles do not leak out', async () => {
   const { page, problems } = await openDocs();
   // The element's rules (table width 100%, collapsed borders, right-aligned .num, bold captions) stay inside it.

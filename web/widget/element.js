@@ -12,18 +12,19 @@
 import { loadInline } from '../src/api/inline.js';
 import { el } from '../src/dom.js';
 import { formatBytes, formatCount, formatShare } from '../src/format.js';
-import { help, t } from '../src/i18n.js';
+import { help, language, pickLanguage, setLanguage, t } from '../src/i18n.js';
 import { colorSlot } from '../src/palette.js';
 import { getPath, isPlainObject, leafPaths, setPath, withDefaults } from '../src/scenario.js';
 import css from './styles.css?inline';
 
-const LOCALE = 'en';
 // Which fields of each mode the compact form keeps (the full form shows every field of the catalog).
 const COMPACT_FIELDS = ['batch_size', 'seq_len', 'context_len', 'precision', 'weight_dtype'];
 
 let instance; // the shared API once loaded
 let loading;
-const loadApi = () => (loading ??= loadInline().then((api) => { instance = api; }));
+// The words follow the host page's language (<html lang>): Chinese pages get Chinese, others English.
+const loadApi = () => (loading ??= Promise.all([loadInline(), setLanguage(pickLanguage(null, [document.documentElement.lang]))])
+  .then(([api]) => { instance = api; }));
 
 let sheet;
 function adoptStyles(root) {
@@ -244,9 +245,9 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     const ok = result.ok && Array.isArray(result.components);
     const components = ok ? result.components : [];
     const ids = components.map((c) => c.id);
-    const bytes = (n) => formatBytes(n, this.unit, LOCALE);
-    const exact = (n) => `${formatCount(n, LOCALE)} B`;
-    const labels = new Map(this.#catalog.components.map((c) => [c.id, c.label]));
+    const bytes = (n) => formatBytes(n, this.unit, language());
+    const exact = (n) => `${formatCount(n, language())} B`;
+    const labels = new Map(this.#catalog.components.map((c) => [c.id, language() === 'zh' && c.label_zh ? c.label_zh : c.label]));
     const label = (c) => labels.get(c.id) ?? c.label ?? c.id;
     this.#ui.classList.toggle('invalid', !ok);
 
@@ -265,7 +266,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
       const preset = withDefaults(this.#catalog.defaults, this.#scenario).gpu?.preset;
       const gpu = this.#catalog.gpus.find((g) => g.id === preset)?.name ?? bytes(fits.gpu_bytes);
       r.fit.textContent = `${fits.fits ? '✓' : '✗'} ${t(fits.fits ? 'fit.yes' : 'fit.no', {
-        count: formatCount(fits.count, LOCALE), gpu, headroom: bytes(fits.headroom_bytes), short: bytes(-fits.headroom_bytes),
+        count: formatCount(fits.count, language()), gpu, headroom: bytes(fits.headroom_bytes), short: bytes(-fits.headroom_bytes),
       })}`;
       r.fit.className = `fit ${fits.fits ? 'yes' : 'no'}`;
       r.fit.dataset.fits = String(fits.fits);
@@ -309,7 +310,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
       row.append(
         el('th', { scope: 'row' }, [el('span', { className: `swatch c${colorSlot(c.id, ids)}` }), label(c)]),
         el('td', { className: 'num', textContent: bytes(c.bytes), title: exact(c.bytes) }),
-        el('td', { className: 'num', textContent: formatShare(c.bytes, result.total_bytes, LOCALE) }),
+        el('td', { className: 'num', textContent: formatShare(c.bytes, result.total_bytes, language()) }),
       );
       if (formulas) row.append(el('td', { className: 'formula' }, [el('code', { textContent: c.formula ?? '' })]));
       return row;
@@ -379,7 +380,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     } else if (path === 'gpu.preset') {
       input = el('select', { id }, options(this.#catalog.gpus.map((g) => [g.id, g.name])));
       const memory = this.#scenario.gpu?.memory_bytes;
-      if (memory) input.prepend(el('option', { value: '', textContent: formatBytes(memory, 'GiB', LOCALE) }));
+      if (memory) input.prepend(el('option', { value: '', textContent: formatBytes(memory, 'GiB', language()) }));
       read = () => (input.value ? { preset: input.value, count: this.#scenario.gpu?.count ?? 1 } : this.#scenario.gpu);
       path = 'gpu';
     } else if (typeof fallback === 'boolean') {
