@@ -49,6 +49,9 @@ export async function watchForUpdates(onUpdate) {
   watch(registration.waiting);
   watch(registration.installing);
   registration.addEventListener('updatefound', () => watch(registration.installing));
-  // A tab left open looks for a new build now and then, not only when it is loaded.
-  setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
+  // Look for a new build now (browsers may skip their own check on a quick reload), and now and
+  // then while the tab stays open.
+  const check = () => registration.update().catch(() => {});
+  check();
+  setInterval(check, UPDATE_CHECK_MS);
 }
