@@ -333,10 +333,10 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     // The causal mask of unfused attention in Llama-family code, one for the batch: Megatron-LM's
     // bool mask, which its masked_fill keeps; transformers' additive mask in the activation dtype,
     // which only checkpoints keep (as an input).
-    if (!tr.flash_attention && m.norm == NormKind::rmsnorm && !m.is_mla()) {
-      if (!hf) bytes += x.s * x.s_keys;
-      else if (tr.recompute != Recompute::none) bytes += e * x.s * x.s_keys;
-    }
+    const double mask = (tr.flash_attention || m.norm != NormKind::rmsnorm || m.is_mla()) ? 0
+                        : !hf ? x.s * x.s_keys
+                        : tr.recompute != Recompute::none ? e * x.s * x.s_keys : 0;
+    bytes += mask;
     // The final norm's input and statistics and the output layer's input, on the last stage.
     double head = 0;
     if (par.pp == 1) {
@@ -366,7 +366,8 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
       if (!(tr.flash_attention || tr.recompute != Recompute::none)) f += ", scores a·s²·b";
       if (m.attention_dropout || m.hidden_dropout) f += ", dropout masks";
       if (tr.recompute == Recompute::full) f = num(x.in_flight_layers) + " layer inputs s·b·h";
-      f += "; outside the layers: embedding dropout, rotary tables, causal mask";
+      f += "; outside the layers: embedding dropout, rotary tables";
+      if (mask > 0) f += ", causal mask";
       if (tr.recompute == Recompute::full) f += "; + the larger of the final norm and output-layer inputs and one recomputed layer";
       else if (tr.recompute == Recompute::selective && !tr.flash_attention)
         f += "; + the larger of the final norm and output-layer inputs and one layer's recomputed scores less the rest of that layer";
