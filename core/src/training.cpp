@@ -167,6 +167,13 @@ struct LayerBytes {
   double core = 0;        // the attention core's scores: what recomputing it brings back
 };
 
+// What one norm saves for T tokens of width h: its input (e per element) and fp32 statistics per
+// token; transformers' eager RMSNorm also its fp32 copy (see above).
+double norm_bytes(const ModelConfig& m, double T, double h, double rep, bool hf, double e) {
+  const double stats = m.norm == NormKind::layernorm ? 8 : 4;
+  return e * T * h * rep + stats * T * rep + (hf && m.norm == NormKind::rmsnorm ? 4 * T * h * rep : 0);
+}
+
 LayerBytes arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool moe_layer, Recompute r,
                             bool flash, bool hf, double e) {
   const double T = x.s * x.b;                 // tokens on this rank
@@ -178,9 +185,7 @@ LayerBytes arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, boo
     out.saved = e * T * h * rep;  // the layer input
     return out;
   }
-  // Norms: each saves its input (e per element) and fp32 statistics per token.
-  const double stats = m.norm == NormKind::layernorm ? 8 : 4;
-  const double norm = e * T * h * rep + stats * T * rep + (hf && m.norm == NormKind::rmsnorm ? 4 * T * h * rep : 0);
+  const double norm = norm_bytes(m, T, h, rep, hf, e);
   double before = norm;  // the first norm and the attention up to its core
   // Attention.
   double q, k, v, o;
@@ -324,8 +329,8 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     const bool hf = tr.activation_formula == ActivationFormula::transformers;
     auto layer = [&](bool moe, Recompute r) { return arch_layer_bytes(m, x, moe, r, tr.flash_attention, hf, e); };
     const bool any_dense = st.dense_layers > 0, any_moe = st.moe_layers > 0;
-    double bytes = micro * (st.dense_layers * layer(false, tr.recompute).saved +
-                            st.moe_layers * layer(true, tr.recompute).saved);
+    const LayerBytes dense = layer(false, tr.recompute), moe = layer(true, tr.recompute);
+    double bytes = micro * (st.dense_layers * dense.saved + st.moe_layers * moe.saved);
     const double T = x.s * x.b, rep = x.sp ? 1 / x.t : 1;
     // Outside the layers: the embedding dropout mask and rotary tables on the first stage.
     if (m.hidden_dropout) bytes += T * m.hidden_size * rep;
@@ -338,11 +343,7 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
                         : tr.recompute != Recompute::none ? e * x.s * x.s_keys : 0;
     bytes += mask;
     // The final norm's input and statistics and the output layer's input, on the last stage.
-    double head = 0;
-    if (par.pp == 1) {
-      head = 2 * e * T * m.hidden_size * rep + (m.norm == NormKind::layernorm ? 8 : 4) * T * rep +
-             (hf && m.norm == NormKind::rmsnorm ? 4 * T * m.hidden_size * rep : 0);
-    }
+    const double head = par.pp == 1 ? norm_bytes(m, T, m.hidden_size, rep, hf, e) + e * T * m.hidden_size * rep : 0;
     // Recomputation brings tensors back during the backward pass, after the head's are freed: the
     // peak is the larger of the end of the forward pass and that moment.
     double recomputed = 0;
@@ -353,7 +354,7 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
       recomputed = one - e * T * m.hidden_size * rep;
     } else if (tr.recompute == Recompute::selective && !tr.flash_attention) {
       // Backward recomputes the last layer's attention core once the rest of that layer is freed.
-      const LayerBytes last = layer(any_moe, Recompute::selective);
+      const LayerBytes& last = any_moe ? moe : dense;
       recomputed = last.core - last.after_core;
     }
     bytes += std::max(head, recomputed);
