@@ -1,6 +1,8 @@
 // The scenario the page edits (CONTRACTS.md §1): reading and writing fields by dotted path, and
 // the share link in the URL hash.
 
+import { bytesFromBase64 } from './base64.js';
+
 export function getPath(object, path) {
   return path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), object);
 }
@@ -90,8 +92,7 @@ function toBase64Url(text) {
 
 function fromBase64Url(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('not base64url');
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = bytesFromBase64(text.replaceAll('-', '+').replaceAll('_', '/'));
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 

@@ -4,17 +4,11 @@
 // may refuse.
 import wasmBase64 from '@wasm/memcalc-module.wasm?base64'; // web/build-common.js base64Imports()
 import createMemcalcModule from '@wasm/memcalc-module.mjs';
+import { bytesFromBase64 } from '../base64.js';
 import { wrapModule } from './wrap.js';
-
-function decodeBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** Instantiates the core from the inlined bytes; resolves to the API of ./wrap.js. */
 export async function loadInline() {
-  const wasmBinary = decodeBase64(wasmBase64);
+  const wasmBinary = bytesFromBase64(wasmBase64);
   return wrapModule(await createMemcalcModule({ wasmBinary }));
 }
