@@ -36,12 +36,23 @@ class Breakdown {
   double total() const { return total_; }
   std::vector<Component>& components() { return components_; }
   std::string activation_formula;
+  double kv_bytes_per_token = 0;                  // all layers, this GPU, windowed layers as full
+  double recurrent_state_bytes_per_sequence = 0;  // this GPU
 
  private:
   bool explain_;
   double total_ = 0;
   std::vector<Component> components_;
 };
+
+// KV cache figures of a model at `tokens` per sequence on one of `tp` GPUs, `e` bytes per element.
+struct KvFigures {
+  double per_token = 0;            // every layer's KV per token, windowed layers counted as full
+  double per_sequence = 0;         // what one sequence of `tokens` holds (windows applied)
+  double indexer_per_token = 0;    // DSA indexer cache, bytes per token
+  double indexer_per_sequence = 0;
+};
+KvFigures kv_figures(const ModelConfig& m, double tokens, double tp, double e);
 
 void add_training(const Scenario& s, const ModelTensors& t, Breakdown& out);
 void add_inference(const Scenario& s, const ModelTensors& t, Breakdown& out);

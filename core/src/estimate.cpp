@@ -34,7 +34,11 @@ constexpr Label kLabels[] = {
     {"logits", "Output logits and loss", "输出 logits 与损失"},
     {"input_data", "Input data", "输入数据"},
     {"weights", "Weights", "权重"},
+    {"encoders", "Vision/audio encoders", "视觉/音频编码器"},
+    {"mtp_weights", "MTP draft layers", "MTP 草稿层"},
     {"kv_cache", "KV cache", "KV 缓存"},
+    {"indexer_cache", "Indexer cache (DSA)", "索引器缓存（DSA）"},
+    {"recurrent_state", "Recurrent state", "循环状态"},
     {"io_tokens", "Input/output tokens", "输入/输出 Token"},
     {"overhead", "CUDA context and workspaces", "CUDA 上下文与工作区"},
 };
@@ -126,10 +130,8 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t) {
       return total_of(x, t) <= gpu;
     });
     x = s;
-    const ModelConfig& m = s.model;
-    for (double tp = 1; tp <= std::min(m.num_heads, 1024.0); ++tp) {
-      if (std::fmod(m.num_heads, tp) != 0) continue;
-      if (!m.is_mla() && std::fmod(m.num_kv_heads, tp) != 0 && std::fmod(tp, m.num_kv_heads) != 0) continue;
+    for (double tp = 1; tp <= 1024; ++tp) {
+      if (!tensor_parallel_problem(s.model, tp).empty()) continue;
       x.inference.tp = tp;
       if (total_of(x, t) <= gpu) {
         lim.min_gpus = tp;
@@ -165,6 +167,8 @@ Result estimate(const Scenario& s) {
   for (auto& c : r.components) c.label = label_of(c.id);
   r.total_bytes = b.total();
   r.activation_formula = b.activation_formula;
+  r.kv_bytes_per_token = b.kv_bytes_per_token;
+  r.recurrent_state_bytes_per_sequence = b.recurrent_state_bytes_per_sequence;
   if (s.mode == Mode::inference) {
     double weights = 0;
     for (const auto& c : r.components)
@@ -177,6 +181,18 @@ Result estimate(const Scenario& s) {
                               ? "the explicit estimate is above the 1.5–2.5× weights rule of thumb: the KV cache "
                                 "and activations of this context and batch outgrow it"
                               : "the explicit estimate is below the 1.5–2.5× weights rule of thumb (short context, small batch)"});
+  }
+  r.mode = s.mode;
+  for (const Layer& layer : s.model.layers) {
+    LayerSummary l;
+    for (const Mixer& x : layer.mixers) {
+      l.mixer += (l.mixer.empty() ? "" : "+") + std::string(mixer_name(x));
+      l.kv = l.kv || x.holds_kv();
+      l.state = l.state || x.is_recurrent();
+    }
+    if (l.mixer.empty()) l.mixer = "none";
+    l.ffn = ffn_name(layer.ffn.kind);
+    r.layers.push_back(std::move(l));
   }
   r.fit.gpu_bytes = s.gpu.memory_bytes;
   r.fit.count = s.gpu.count;
@@ -205,6 +221,10 @@ Json result_to_json(const Result& r) {
   params.set("total", r.params.total);
   params.set("active", r.params.active);
   params.set("seed_formula", r.params.seed_formula);
+  params.set("embedding", r.params.embedding);
+  params.set("encoders", r.params.encoders);
+  params.set("mtp", r.params.mtp);
+  params.set("active_convention", "per token of text: all but the routed experts a token skips, input embedding and output layer included");
   out.set("params", std::move(params));
   Json comps = Json::array();
   for (const auto& c : r.components) {
@@ -224,6 +244,20 @@ Json result_to_json(const Result& r) {
   peak.set("high", r.peak_rule_high);
   out.set("peak_rule", std::move(peak));
   if (!r.activation_formula.empty()) out.set("activation_formula", r.activation_formula);
+  if (r.mode == Mode::inference) {
+    out.set("kv_bytes_per_token", r.kv_bytes_per_token);
+    out.set("recurrent_state_bytes_per_sequence", r.recurrent_state_bytes_per_sequence);
+  }
+  Json layers = Json::array();
+  for (const auto& l : r.layers) {
+    Json j = Json::object();
+    j.set("mixer", l.mixer);
+    j.set("ffn", l.ffn);
+    j.set("kv", l.kv);
+    j.set("state", l.state);
+    layers.push(std::move(j));
+  }
+  out.set("layers", std::move(layers));
   Json fits = Json::object();
   fits.set("gpu_bytes", r.fit.gpu_bytes);
   fits.set("count", r.fit.count);

@@ -135,7 +135,7 @@ double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype
   const Rules rules{w,
                     default_block(w),
                     n_layers,
-                    static_cast<long long>(m.num_heads / m.num_kv_heads),
+                    static_cast<long long>(m.num_kv_heads > 0 ? m.num_heads / m.num_kv_heads : 1),
                     m.num_experts == 8,
                     n_layers == 80 && m.num_kv_heads != m.num_heads &&
                         (m.model_type == "llama" || m.model_type == "mistral" || m.model_type == "qwen2")};
@@ -145,7 +145,9 @@ double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype
     switch (x.role) {
       case TensorRole::vector:
       case TensorRole::router:
+      case TensorRole::rec_small:
       case TensorRole::position_embedding: return tensor_bytes(x, Block::f32);
+      case TensorRole::encoder: return tensor_bytes(x, Block::f16);  // a separate mmproj file, in F16
       case TensorRole::token_embedding: b = m.tied_embeddings ? rules.output() : rules.base; break;
       case TensorRole::lm_head: b = rules.output(); break;
       case TensorRole::attn_v:
@@ -162,9 +164,8 @@ double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype
   double bytes = 0;
   for (const auto& x : t.embedding) bytes += typed(x, -1);
   for (const auto& x : t.head) bytes += typed(x, -1);
-  for (long long l = 0; l < n_layers; ++l) {
-    for (const auto& x : m.is_moe_layer(static_cast<double>(l)) ? t.moe_layer : t.dense_layer) bytes += typed(x, l);
-  }
+  for (std::size_t l = 0; l < t.layer_kind.size(); ++l)
+    for (const auto& x : t.kinds[t.layer_kind[l]]) bytes += typed(x, static_cast<long long>(l));
   return bytes;
 }
 

@@ -1,156 +1,204 @@
-// Inference memory per GPU.
+// Inference memory per GPU: the generic estimate (what any engine must hold, nothing engine-specific).
 //
-// Weights: N × bits per weight / 8 (formulas.md §4). Quantized formats apply to the linear
-//   projections; embeddings, the output layer, routers and norms stay 16-bit, as GPTQ/AWQ, bitsandbytes
-//   and FP8 checkpoints keep them. int4 counts an fp16 scale per 128-weight group (GPTQ/AWQ default);
-//   nf4 is QLoRA's NF4 with double quantization. GGUF types: per-tensor types as llama.cpp's
-//   quantizer assigns them (see gguf.cpp).
-// KV cache: 2 · L · g · d · bytes · tokens · batch (vLLM CacheEngine.get_cache_block_size); KV heads
-//   per GPU max(1, g / tp); sliding-window layers hold min(tokens, W); DeepSeek MLA caches
-//   (kv_lora_rank + qk_rope_head_dim) per token and layer, replicated across tp (DeepSeek-V3 model.py).
+// Weights: as the checkpoint stores them (weight_dtype "auto") or in the chosen format, tensor by
+//   tensor (weights.cpp); GGUF file types per llama.cpp's quantizer (gguf.cpp). Vision/audio towers
+//   are their own component (not loaded with text_only); MTP layers only when asked for.
+// KV cache: per layer, its own KV heads and widths (formulas.md §4: 2·g·d·bytes per token and layer;
+//   vLLM AttentionSpec), windowed layers holding min(tokens, W), KV-shared layers none, MLA one latent
+//   (kv_lora_rank + qk_rope_head_dim, replicated across tp; DeepSeek-V3 model.py). DSA indexer cache:
+//   its own line (mixers.cpp). Recurrent state: conv + SSM state per sequence, constant in context
+//   (architectures-2026.md §2.3); conv at the KV dtype, SSM at the state dtype.
 // Activations: the live tensors of one layer during prefill of the whole context (inference keeps
 //   nothing for backward, so only the widest layer step counts), flash attention (no s² scores).
 // Peak rule: 1.5–2.5 × the weights (the seed's rule of thumb).
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "breakdown.hpp"
 #include "gguf.hpp"
+#include "mixers.hpp"
+#include "weights.hpp"
 
 namespace memcalc::detail {
 
 namespace {
 
-constexpr double kInt4Bits = 4.0 + 16.0 / 128.0;
-
-double dense_bits(WeightDtype w) {
-  switch (w) {
-    case WeightDtype::fp32: return 32;
-    case WeightDtype::fp16:
-    case WeightDtype::bf16: return 16;
-    case WeightDtype::fp8:
-    case WeightDtype::int8: return 8;
-    case WeightDtype::int4: return kInt4Bits;
-    case WeightDtype::nf4: return kNf4DqBits;
-    default: return 0;  // GGUF types: per tensor
+double state_element_bytes(StateDtype d, const ModelConfig& m, const Mixer& x) {
+  switch (d) {
+    case StateDtype::fp32: return 4;
+    case StateDtype::bf16:
+    case StateDtype::fp16: return 2;
+    case StateDtype::auto_: break;
   }
+  if (state_always_fp32(x)) return 4;
+  if (m.checkpoint.state_bytes > 0) return m.checkpoint.state_bytes;
+  return m.dtype_bytes >= 4 ? 4 : 2;
 }
 
-double kv_bytes(KvDtype k) {
-  switch (k) {
-    case KvDtype::fp32: return 4;
-    case KvDtype::fp16:
-    case KvDtype::bf16: return 2;
-    case KvDtype::fp8:
-    case KvDtype::int8: return 1;
-    case KvDtype::int4: return 0.5;
-  }
-  return 2;
-}
-
-struct WeightTally {
-  double bytes = 0;
-  double quantized = 0;  // elements stored in the chosen low-bit format
-  double kept16 = 0;     // elements kept at 16 bits
+// Layers grouped by what they cache, for formulas: "12 full-attention layers × 4,096 tokens × 1,024".
+struct CacheGroup {
+  std::string what;
+  double layers = 0;
+  double per_token = 0;   // elements per token and layer
+  double tokens = 0;      // tokens each layer of the group caches
 };
 
-WeightTally weight_tally(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
-  WeightTally tally;
-  if (is_gguf(w)) {
-    tally.bytes = gguf_model_bytes(m, t, w);
-    return tally;
+std::string kv_groups_text(const std::vector<CacheGroup>& groups, double e, double b) {
+  std::string f;
+  for (const auto& g : groups) {
+    if (!f.empty()) f += " + ";
+    f += num(g.layers) + " " + g.what + " × " + num(g.tokens) + " tokens × " + num(g.per_token);
   }
-  const double bits = dense_bits(w);
-  const bool quantized = bits < 16;
-  auto add = [&](const Tensors& ts, double copies) {
-    for (const auto& x : ts) {
-      const double n = x.elements() * copies;
-      if (quantized && x.is_linear()) {
-        tally.quantized += n;
-      } else if (quantized) {
-        tally.kept16 += n;
-      } else {
-        tally.quantized += n;
-      }
-    }
-  };
-  add(t.embedding, 1);
-  add(t.dense_layer, t.dense_layers);
-  add(t.moe_layer, t.moe_layers);
-  add(t.head, 1);
-  tally.bytes = tally.quantized * bits / 8 + tally.kept16 * 2;
-  return tally;
+  return "(" + f + ") elements × " + bytes_per(e) + " × batch " + num(b);
 }
 
 }  // namespace
+
+KvFigures kv_figures(const ModelConfig& m, double tokens, double tp, double e) {
+  KvFigures k;
+  for (const Layer& layer : m.layers)
+    for (const Mixer& x : layer.mixers) {
+      const double per = kv_elements_per_token(x, tp);
+      k.per_token += per * e;
+      k.per_sequence += per * e * cached_tokens(x, tokens);
+      const double idx = indexer_bytes_per_token(x);
+      k.indexer_per_token += idx;
+      k.indexer_per_sequence += idx * cached_tokens(x, tokens);
+    }
+  return k;
+}
 
 void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   const ModelConfig& m = sc.model;
   const InferenceConfig& in = sc.inference;
   const double tp = in.tp;
 
-  const WeightTally wt = weight_tally(m, t, in.weight_dtype);
+  const WeightTally wt = language_model_weights(m, t, in.weight_dtype);
   const double weights = wt.bytes / tp;
   out.add("weights", weights, Basis::exact, [&] {
-    const std::string dtype(enum_name(in.weight_dtype));
+    const Storage s = storage_of(m, in.weight_dtype);
     std::string f;
     if (is_gguf(in.weight_dtype)) {
-      f = num(wt.bytes) + " B of " + dtype + " tensors (" + num(8 * wt.bytes / count_params(m).total) +
+      f = num(wt.bytes) + " B of " + std::string(enum_name(in.weight_dtype)) + " tensors (" +
+          num(8 * wt.bytes / (wt.kept16 + wt.quantized > 0 ? wt.kept16 + wt.quantized : count_params(m).total - count_params(m).encoders)) +
           " bits per weight on average)";
-    } else if (wt.kept16 > 0) {
-      f = num(wt.quantized) + " linear weights × " + num(dense_bits(in.weight_dtype)) + " bits / 8 + " +
-          num(wt.kept16) + " embedding, norm and router weights × 2 B";
+    } else if (wt.quantized > 0) {
+      f = num(wt.quantized) + " weights in " + s.name + " + " + num(wt.kept16) + " kept at " +
+          bytes_per(in.weight_dtype == WeightDtype::auto_ || s.dense_bytes != 2 ? s.dense_bytes : 2) +
+          " (embeddings, output layer, norms, routers" +
+          (m.checkpoint.format == WeightFormat::mxfp4 && in.weight_dtype == WeightDtype::auto_ ? ", attention" : "") + ")";
     } else {
-      f = num(wt.quantized) + " params × " + num(dense_bits(in.weight_dtype) / 8) + " B";
+      f = num(wt.kept16) + " params × " + bytes_per(s.dense_bytes) + (in.weight_dtype == WeightDtype::auto_ ? " (" + s.name + ")" : "");
     }
-    return f + (tp > 1 ? " ÷ tp " + num(tp) : "");
+    return f + (tp > 1 ? " ÷ tp " + num(tp) : "") + " = " + num(wt.bytes) + " B" + (tp > 1 ? " in all" : "");
   }, is_gguf(in.weight_dtype) ? "llama.cpp quantizer per-tensor types (llama_tensor_get_type) and ggml block sizes"
-                              : "Weights = N × bits per weight / 8 (formulas.md §4)");
+                              : "Stored bytes per tensor and format (weights.cpp; architectures-2026.md §2.6)");
 
-  // KV cache.
-  const double tokens = in.context_len, b = in.batch_size, e = kv_bytes(in.kv_dtype);
-  const double sliding = m.sliding_window > 0 ? m.sliding_layers : 0;
-  const double global = m.num_layers - sliding;
-  const double window_tokens = std::min(tokens, m.sliding_window);
-  const double layer_tokens = global * tokens + sliding * window_tokens;
-  double kv;
-  if (m.is_mla()) {
-    const double per_token = m.kv_lora_rank + m.qk_rope_head_dim;
-    kv = per_token * layer_tokens * e * b;
-    out.add("kv_cache", kv, Basis::exact, [&] {
-      return "(kv_lora_rank " + num(m.kv_lora_rank) + " + qk_rope_head_dim " + num(m.qk_rope_head_dim) +
-             ") × " + num(m.num_layers) + " layers × " + bytes_per(e) + " × " + num(tokens) + " tokens × batch " +
-             num(b) + " (latent cache, replicated on every tp rank)";
-    }, "DeepSeek-V2/V3 multi-head latent attention (model.py kv_cache + pe_cache)");
-  } else {
-    const double heads = std::max(1.0, m.num_kv_heads / tp);
-    kv = 2 * layer_tokens * heads * m.head_dim * e * b;
-    out.add("kv_cache", kv, Basis::exact, [&] {
-      std::string layers = num(m.num_layers) + " layers × " + num(tokens) + " tokens";
-      if (sliding > 0)
-        layers = "(" + num(global) + " global layers × " + num(tokens) + " + " + num(sliding) +
-                 " sliding layers × min(" + num(tokens) + ", W " + num(m.sliding_window) + ")) tokens";
-      return "2 (K and V) × " + layers + " × " + num(heads) + " KV heads" + (tp > 1 ? " per GPU" : "") +
-             " × head_dim " + num(m.head_dim) + " × " + bytes_per(e) + " × batch " + num(b);
-    }, "2·L·g·d·bytes·tokens·batch (vLLM CacheEngine.get_cache_block_size)");
+  if (!in.text_only && !t.encoders.empty()) {
+    const double n = sum_params(t.encoders, 0);
+    const double e = m.dtype_bytes >= 4 ? 4 : 2;
+    out.add("encoders", n * e / tp, Basis::analytic, [&] {
+      std::string f;
+      for (const auto& enc : m.encoders) f += (f.empty() ? "" : "; ") + enc.kind + " tower " + enc.formula;
+      return num(n) + " params × " + bytes_per(e) + (tp > 1 ? " ÷ tp " + num(tp) : "") + " (" + f + ")";
+    }, "Vision tower and projector of the config's vision_config (ViT shapes; not loaded with inference.text_only)");
+  }
+  if (in.mtp && !t.mtp.empty()) {
+    const Storage s = storage_of(m, in.weight_dtype == WeightDtype::auto_ ? WeightDtype::auto_ : WeightDtype::bf16);
+    double bytes = 0;
+    for (const auto& x : t.mtp) bytes += stored_bytes(x, s, 0);
+    out.add("mtp_weights", bytes / tp, Basis::exact, [&] {
+      return num(static_cast<double>(m.mtp_layers.size())) + " MTP module(s): " + num(sum_params(t.mtp, 0)) + " params as the checkpoint stores them" +
+             (tp > 1 ? " ÷ tp " + num(tp) : "");
+    }, "Multi-token-prediction layers, loaded for MTP speculative decoding (vLLM --speculative-config method mtp)");
   }
 
-  // Prefill activations: the residual stream plus the wider of the attention and MLP steps.
-  const double ae = in.weight_dtype == WeightDtype::fp32 ? 4 : 2;
+  // KV cache, per layer.
+  const double tokens = in.context_len, b = in.batch_size, e = kv_element_bytes(in.kv_dtype, m);
+  const KvFigures kv = kv_figures(m, tokens, tp, e);
+  out.kv_bytes_per_token = kv.per_token;
+  out.add("kv_cache", kv.per_sequence * b, Basis::exact, [&] {
+    std::vector<CacheGroup> groups;
+    for (const Layer& layer : m.layers)
+      for (const Mixer& x : layer.mixers) {
+        const double per = kv_elements_per_token(x, tp);
+        if (per <= 0) continue;
+        std::string what;
+        if (x.kind == MixerKind::mla)
+          what = "MLA layers (kv_lora_rank " + num(x.kv_lora_rank) + " + rope " + num(x.qk_rope_head_dim) + ")";
+        else
+          what = std::string(x.span == AttentionSpan::full ? "full-attention" : x.span == AttentionSpan::sliding ? "sliding-window" : "chunked") +
+                 " layers (2 × " + num(std::max(1.0, x.kv_heads / tp)) + " KV heads × " + num(x.head_dim) +
+                 (x.v_head_dim != x.head_dim ? "/" + num(x.v_head_dim) : "") + ")";
+        if (x.span != AttentionSpan::full) what += ", W " + num(x.window);
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const CacheGroup& g) { return g.what == what; });
+        if (it == groups.end()) groups.push_back({what, 1, per, cached_tokens(x, tokens)});
+        else it->layers += 1;
+      }
+    std::string f = groups.empty() ? std::string("no layer caches keys and values") : kv_groups_text(groups, e, b);
+    double shared = 0, recurrent = 0;
+    for (const Layer& layer : m.layers)
+      for (const Mixer& x : layer.mixers) {
+        if (x.kv_shared) shared += 1;
+        if (x.is_recurrent()) recurrent += 1;
+      }
+    if (shared > 0) f += "; " + num(shared) + " KV-shared layers store none";
+    if (recurrent > 0) f += "; " + num(recurrent) + " recurrent layers keep a fixed state instead";
+    if (tp > 1) f += "; KV heads ÷ tp " + num(tp) + " (at least one per GPU), MLA latents replicated";
+    return f;
+  }, "Per-layer KV: 2·g·d·bytes per token (vLLM AttentionSpec), MLA (kv_lora_rank + qk_rope_head_dim) per token "
+     "(DeepSeek-V3 model.py), windowed layers min(tokens, W)");
+
+  if (kv.indexer_per_sequence > 0) {
+    out.add("indexer_cache", kv.indexer_per_sequence * b, Basis::exact, [&] {
+      return num(kv.indexer_per_token) + " B per token (128 fp8 + 4 B fp32 scale per layer) × " + num(tokens) +
+             " tokens × batch " + num(b);
+    }, "DeepSeek-V3.2 lightning-indexer key cache (vLLM DeepseekV32IndexerCache: head_dim + head_dim/128 × 4 B)");
+  }
+
+  // Recurrent state, per sequence, whatever the context length.
+  double conv = 0, ssm = 0, state = 0, recurrent_layers = 0;
+  double e_ssm = 0;
+  for (const Layer& layer : m.layers)
+    for (const Mixer& x : layer.mixers) {
+      if (!x.is_recurrent()) continue;
+      const RecurrentState rs = recurrent_state(x, tp);
+      e_ssm = state_element_bytes(in.state_dtype, m, x);
+      conv += rs.conv;
+      ssm += rs.ssm;
+      state += rs.conv * e + rs.ssm * e_ssm;
+      recurrent_layers += 1;
+    }
+  out.recurrent_state_bytes_per_sequence = state;
+  if (state > 0) {
+    out.add("recurrent_state", state * b, Basis::exact, [&] {
+      return num(recurrent_layers) + " recurrent layers: (conv " + num(conv / recurrent_layers) + " × " + bytes_per(e) +
+             " + state " + num(ssm / recurrent_layers) + " × " + bytes_per(e_ssm) + ") per layer" +
+             (tp > 1 ? " (÷ tp " + num(tp) + ")" : "") + " × batch " + num(b) + "; constant in context length";
+    }, "Conv + SSM state per sequence (vLLM MambaStateShapeCalculator; architectures-2026.md §2.3)");
+  }
+
+  // Prefill activations: the residual stream plus the widest layer step.
+  const double ae = in.weight_dtype == WeightDtype::fp32 || (in.weight_dtype == WeightDtype::auto_ && m.dtype_bytes >= 4) ? 4 : 2;
   const double T = tokens * b, h = m.hidden_size;
-  const double q = m.is_mla() ? m.num_heads * (m.qk_nope_head_dim + m.qk_rope_head_dim) : m.num_heads * m.head_dim;
-  const double kvw = m.is_mla() ? q + m.num_heads * m.v_head_dim : 2 * m.num_kv_heads * m.head_dim;
-  const double o = m.is_mla() ? m.num_heads * m.v_head_dim : q;
-  const double attn = h + (q + kvw + o) / tp;
   const double per_f = m.mlp == MlpKind::gated ? 3 : 2;  // gate, up, product | up, activation
-  const double mlp_width = m.is_moe() ? m.experts_per_token * m.moe_intermediate_size +
-                                            m.shared_experts * m.shared_intermediate_size
-                                      : m.intermediate_size;
-  const double mlp = h + per_f * mlp_width / tp;
-  const double act = ae * T * (h + std::max(attn, mlp));
-  out.add("activations", act, Basis::analytic, [&] {
-    return bytes_per(ae) + " × " + num(T) + " prefill tokens × (h " + num(h) + " residual + max(attention " +
-           num(attn) + ", MLP " + num(mlp) + ") elements per token)";
+  double widest = 0;
+  for (std::size_t k = 0; k < t.kind_layer.size(); ++k) {
+    const Layer& layer = *t.kind_layer[k];
+    double mix = 0;
+    for (const Mixer& x : layer.mixers) {
+      const MixerWidths w = mixer_widths(x);
+      mix += (w.in + w.core + w.out) / tp;
+    }
+    const Ffn& f = layer.ffn;
+    const double ffw = f.kind == FfnKind::moe ? f.experts_per_token * f.expert_width + f.shared_experts * f.shared_width
+                       : f.kind == FfnKind::dense ? f.width : 0;
+    widest = std::max({widest, h + mix, h + per_f * ffw / tp});
+  }
+  out.add("activations", ae * T * (h + widest), Basis::analytic, [&] {
+    return bytes_per(ae) + " × " + num(T) + " prefill tokens × (h " + num(h) + " residual + " + num(widest) +
+           " elements per token of the widest layer step: its input and the larger of the mixer's projections and the MLP)";
   }, "One layer's live tensors during prefill (flash attention, no stored scores)");
 
   out.add("io_tokens", 8 * T + 4 * b * m.vocab_size, Basis::exact, [&] {

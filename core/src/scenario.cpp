@@ -166,7 +166,10 @@ ScenarioParseResult parse_scenario(const Json& json) {
     i.integer("context_len", in.context_len, 1, kMaxTokens);
     i.choice("weight_dtype", in.weight_dtype);
     i.choice("kv_dtype", in.kv_dtype);
+    i.choice("state_dtype", in.state_dtype);
     i.integer("tp", in.tp, 1, kMaxParallel);
+    i.boolean("text_only", in.text_only);
+    i.boolean("mtp", in.mtp);
     i.report_unknown();
   }
   {
@@ -201,9 +204,18 @@ ScenarioParseResult parse_scenario(const Json& json) {
   auto note = [&](const char* field, Severity sev, std::string message) { issues.push_back({field, sev, std::move(message)}); };
   if (s.mode == Mode::training) {
     const ParallelConfig& p = s.training.parallel;
-    if (std::fmod(m.num_heads, p.tp) != 0) err("training.parallel.tp", "must divide the model's " + detail::num(m.num_heads) + " attention heads");
-    else if (!m.is_mla() && std::fmod(m.num_kv_heads, p.tp) != 0)
-      err("training.parallel.tp", "must divide the model's " + detail::num(m.num_kv_heads) + " KV heads");
+    if (std::string why = tensor_parallel_problem(m, p.tp); !why.empty()) {
+      err("training.parallel.tp", why);
+    } else {
+      // Training splits KV heads too (Megatron-LM num_query_groups % tp == 0): no replication.
+      for (const Layer& layer : m.layers)
+        for (const Mixer& x : layer.mixers)
+          if (x.kind == MixerKind::attention && std::fmod(x.kv_heads, p.tp) != 0) {
+            err("training.parallel.tp", "must divide the model's " + detail::num(x.kv_heads) + " KV heads");
+            goto checked_tp;
+          }
+    }
+  checked_tp:
     if (p.pp > m.num_layers) err("training.parallel.pp", "must not exceed the model's " + detail::num(m.num_layers) + " layers");
     if (p.ep > 1 && !m.is_moe()) err("training.parallel.ep", "must be 1 for a dense model (it has no experts)");
     else if (m.is_moe() && std::fmod(m.num_experts, p.ep) != 0)
@@ -224,9 +236,14 @@ ScenarioParseResult parse_scenario(const Json& json) {
       note("gpu.count", Severity::warning, "the parallel layout uses " + detail::num(used) + " GPUs (dp·tp·pp·cp) but gpu.count is " + detail::num(s.gpu.count));
   } else {
     const double tp = s.inference.tp;
-    if (std::fmod(m.num_heads, tp) != 0) err("inference.tp", "must divide the model's " + detail::num(m.num_heads) + " attention heads");
-    else if (!m.is_mla() && std::fmod(m.num_kv_heads, tp) != 0 && std::fmod(tp, m.num_kv_heads) != 0)
-      err("inference.tp", "must divide the model's KV heads or be a multiple of them");
+    if (std::string why = tensor_parallel_problem(m, tp); !why.empty()) err("inference.tp", why);
+    if (s.inference.weight_dtype == WeightDtype::auto_ && m.checkpoint.format == WeightFormat::unknown)
+      err("inference.weight_dtype", "\"auto\" cannot size the checkpoint's quant_method \"" + m.checkpoint.method +
+                                         "\": choose a weight_dtype");
+    if (s.inference.text_only && m.encoders.empty())
+      note("inference.text_only", Severity::info, "the model has no vision or audio tower");
+    if (s.inference.mtp && m.mtp_layers.empty())
+      note("inference.mtp", Severity::info, "the model has no multi-token-prediction layers");
     if (m.max_position_embeddings > 0 && s.inference.context_len > m.max_position_embeddings)
       note("inference.context_len", Severity::warning, "exceeds the model's max_position_embeddings (" + detail::num(m.max_position_embeddings) + ")");
     if (tp > s.gpu.count)
@@ -284,7 +301,10 @@ Json scenario_defaults_json() {
   inference.set("context_len", i.context_len);
   inference.set("weight_dtype", enum_name(i.weight_dtype));
   inference.set("kv_dtype", enum_name(i.kv_dtype));
+  inference.set("state_dtype", enum_name(i.state_dtype));
   inference.set("tp", i.tp);
+  inference.set("text_only", i.text_only);
+  inference.set("mtp", i.mtp);
   Json gpu = Json::object();
   gpu.set("preset", d.gpu.preset);
   gpu.set("count", d.gpu.count);
@@ -308,6 +328,7 @@ Json scenario_enums_json() {
   e.set("training.finetune", names_json<Finetune>());
   e.set("inference.weight_dtype", names_json<WeightDtype>());
   e.set("inference.kv_dtype", names_json<KvDtype>());
+  e.set("inference.state_dtype", names_json<StateDtype>());
   return e;
 }
 

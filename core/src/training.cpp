@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "breakdown.hpp"
+#include "mixers.hpp"
 
 namespace memcalc::detail {
 
@@ -24,16 +25,22 @@ namespace {
 
 constexpr double kAdam8bitBytes = 2.0 * (1.0 + 4.0 / 256.0);             // two states + absmax
 
+// Layers of each kind (ModelTensors::kinds) on the first pipeline stage, and the last of them.
 struct StageShape {
-  double dense_layers = 0;  // layers of each kind on the first pipeline stage
-  double moe_layers = 0;
-  double layers() const { return dense_layers + moe_layers; }
+  std::vector<double> kind_layers;
+  std::size_t last_kind = 0;
+  double layers = 0;
 };
 
-StageShape first_stage(const ModelConfig& m, double pp) {
+StageShape first_stage(const ModelTensors& t, double pp) {
   StageShape st;
-  const double per_stage = std::ceil(m.num_layers / pp);
-  for (double l = 0; l < per_stage; ++l) (m.is_moe_layer(l) ? st.moe_layers : st.dense_layers) += 1;
+  st.kind_layers.assign(t.kinds.size(), 0);
+  const auto per_stage = static_cast<std::size_t>(std::ceil(static_cast<double>(t.layer_kind.size()) / pp));
+  for (std::size_t l = 0; l < per_stage && l < t.layer_kind.size(); ++l) {
+    st.kind_layers[t.layer_kind[l]] += 1;
+    st.last_kind = t.layer_kind[l];
+    st.layers += 1;
+  }
   return st;
 }
 
@@ -46,8 +53,7 @@ struct StageCounts {
   double adafactor = 0;    // factored Adafactor state elements
 };
 
-StageCounts stage_counts(const ModelConfig& m, const ModelTensors& t, const ParallelConfig& par) {
-  const StageShape st = first_stage(m, par.pp);
+StageCounts stage_counts(const ModelTensors& t, const StageShape& st, const ParallelConfig& par) {
   StageCounts c;
   auto add_group = [&](const Tensors& ts, double copies) {
     for (const auto& x : ts) {
@@ -63,8 +69,8 @@ StageCounts stage_counts(const ModelConfig& m, const ModelTensors& t, const Para
     }
   };
   add_group(t.embedding, 1);
-  add_group(t.dense_layer, st.dense_layers);
-  add_group(t.moe_layer, st.moe_layers);
+  add_group(t.encoders, 1);
+  for (std::size_t k = 0; k < t.kinds.size(); ++k) add_group(t.kinds[k], st.kind_layers[k]);
   if (par.pp == 1) add_group(t.head, 1);
   return c;
 }
@@ -174,68 +180,85 @@ double norm_bytes(const ModelConfig& m, double T, double h, double rep, bool hf,
   return e * T * h * rep + stats * T * rep + (hf && m.norm == NormKind::rmsnorm ? 4 * T * h * rep : 0);
 }
 
-LayerBytes arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, bool moe_layer, Recompute r,
+LayerBytes arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, const Layer& layer, Recompute r,
                             bool flash, bool hf, double e) {
   const double T = x.s * x.b;                 // tokens on this rank
   const double rep = x.sp ? 1 / x.t : 1;      // replicated across tp unless sequence parallel
   const double sh = 1 / x.t;                  // sharded across tp
-  const double h = x.h, a = m.num_heads, g = m.num_kv_heads;
+  const double h = x.h;
   LayerBytes out;
   if (r == Recompute::full) {
     out.saved = e * T * h * rep;  // the layer input
     return out;
   }
   const double norm = norm_bytes(m, T, h, rep, hf, e);
-  double before = norm;  // the first norm and the attention up to its core
-  // Attention.
-  double q, k, v, o;
-  if (m.is_mla()) {
-    q = a * (m.qk_nope_head_dim + m.qk_rope_head_dim);
-    k = q;
-    v = a * m.v_head_dim;
-    o = v;
-    before += e * T * (m.q_lora_rank + m.kv_lora_rank) * rep;  // inputs of the up-projections
-  } else {
-    q = a * m.head_dim;
-    k = v = g * m.head_dim;
-    o = q;
+  double before = layer.mixers.empty() ? 0 : norm;  // the first norm and the mixers up to their cores
+  double after = 0;
+  for (const Mixer& mx : layer.mixers) {
+    if (mx.is_recurrent()) {
+      // Recurrent mixers (GDN, Mamba, KDA, lightning, short conv): the projections' outputs, the conv's
+      // input and output, the kernel's output and the output projection's input; the chunked kernels
+      // recompute their per-chunk states in backward.
+      const MixerWidths w = mixer_widths(mx);
+      before += e * T * h * rep + e * T * (w.in + w.core) * sh;
+      after += e * T * w.out * sh;
+      continue;
+    }
+    const double a = mx.heads, g = mx.kv_heads;
+    double q, k, v, o;
+    if (mx.kind == MixerKind::mla) {
+      q = a * (mx.qk_nope_head_dim + mx.qk_rope_head_dim);
+      k = q;
+      v = a * mx.v_head_dim;
+      o = v;
+      before += e * T * (mx.q_lora_rank + mx.kv_lora_rank) * rep;  // inputs of the up-projections
+    } else {
+      q = a * mx.head_dim * (mx.output_gate ? 2 : 1);
+      k = g * mx.head_dim;
+      v = g * mx.v_head_dim;
+      o = a * mx.v_head_dim;
+    }
+    before += e * T * h * rep;              // q/k/v projection input
+    before += e * T * (q + k + v) * sh;     // Q, K, V for the attention kernel
+    if (!flash) {
+      // The scores and what eager attention keeps beside them, all a·s·s_keys·b/t elements (a
+      // window only masks them).
+      const double s2 = a * x.s * x.s_keys * x.b * sh;
+      double core = e * s2;                                      // softmax output
+      if (m.attention_dropout) core += s2 + e * s2;              // dropout mask (1 B) and dropout output
+      // Unfused attention multiplies with K and V expanded to all query heads (transformers'
+      // repeat_kv, Megatron-LM's repeat_interleave): those copies are what its matmuls keep.
+      if (mx.kind == MixerKind::attention) core += e * T * (a - g) * (mx.head_dim + mx.v_head_dim) * sh;
+      if (hf && m.norm == NormKind::rmsnorm && e < 4)
+        core += (4 - e) * s2 + (m.attention_dropout ? 0 : e * s2);  // fp32 softmax + its 16-bit copy
+      out.core += core;
+      if (r == Recompute::none) before += core;
+    } else {
+      before += 4 * a * T * sh;             // fp32 log-sum-exp per head and token
+    }
+    after += e * T * o * sh;                // output projection input
   }
-  before += e * T * h * rep;              // q/k/v projection input
-  before += e * T * (q + k + v) * sh;     // Q, K, V for the attention kernel
-  if (!flash) {
-    // The scores and what eager attention keeps beside them, all a·s·s_keys·b/t elements.
-    const double s2 = a * x.s * x.s_keys * x.b * sh;
-    double core = e * s2;                                      // softmax output
-    if (m.attention_dropout) core += s2 + e * s2;              // dropout mask (1 B) and dropout output
-    // Unfused attention multiplies with K and V expanded to all query heads (transformers'
-    // repeat_kv, Megatron-LM's repeat_interleave): those copies are what its matmuls keep.
-    if (!m.is_mla()) core += 2 * e * T * (a - g) * m.head_dim * sh;
-    if (hf && m.norm == NormKind::rmsnorm && e < 4)
-      core += (4 - e) * s2 + (m.attention_dropout ? 0 : e * s2);  // fp32 softmax + its 16-bit copy
-    out.core = core;
-    if (r == Recompute::none) before += core;
-  } else {
-    before += 4 * a * T * sh;             // fp32 log-sum-exp per head and token
-  }
-  double after = e * T * o * sh;          // output projection input
-  if (m.hidden_dropout) after += T * h * rep;  // residual dropout mask
+  if (m.hidden_dropout && !layer.mixers.empty()) after += T * h * rep;  // residual dropout mask
   // MLP.
-  after += norm;
-  const double per_f = m.mlp == MlpKind::gated ? 4 : 2;  // gate, up, act, product | act in, act out
-  after += e * T * h * rep;               // MLP input
-  if (moe_layer) {
-    const double k_routed = m.experts_per_token;
-    after += 4 * T * m.num_experts * rep;                                // fp32 router logits
-    after += e * k_routed * T * h * sh;                                  // permuted token copies
-    after += e * k_routed * T * m.moe_intermediate_size * per_f * sh;   // routed experts
-    after += e * T * m.shared_experts * m.shared_intermediate_size * per_f * sh;
-    // Combining the experts: each output is kept by the multiply with its routing weight and by
-    // the scatter-add; int64 token/expert indices; fp32 top-k weights and their sum.
-    after += 2 * e * k_routed * T * h * sh + 24 * k_routed * T + 4 * k_routed * T + 4 * T + e * k_routed * T;
-  } else {
-    after += e * T * m.intermediate_size * (per_f + (hf && m.gelu_new ? 3 : 0)) * sh;
+  const Ffn& f = layer.ffn;
+  if (f.kind != FfnKind::none) {
+    after += norm;
+    const double per_f = m.mlp == MlpKind::gated ? 4 : 2;  // gate, up, act, product | act in, act out
+    after += e * T * h * rep;               // MLP input
+    if (f.kind == FfnKind::moe) {
+      const double k_routed = f.experts_per_token;
+      after += 4 * T * f.experts * rep;                                    // fp32 router logits
+      after += e * k_routed * T * h * sh;                                  // permuted token copies
+      after += e * k_routed * T * f.expert_width * per_f * sh;             // routed experts
+      after += e * T * f.shared_experts * f.shared_width * per_f * sh;
+      // Combining the experts: each output is kept by the multiply with its routing weight and by
+      // the scatter-add; int64 token/expert indices; fp32 top-k weights and their sum.
+      after += 2 * e * k_routed * T * h * sh + 24 * k_routed * T + 4 * k_routed * T + 4 * T + e * k_routed * T;
+    } else {
+      after += e * T * f.width * (per_f + (hf && m.gelu_new ? 3 : 0)) * sh;
+    }
+    if (m.hidden_dropout) after += T * h * rep;
   }
-  if (m.hidden_dropout) after += T * h * rep;
   out.after_core = after;
   out.saved = before + after;
   return out;
@@ -248,7 +271,8 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   const TrainingConfig& tr = sc.training;
   const ParallelConfig& par = tr.parallel;
   const Precision p = tr.precision;
-  const StageCounts c = stage_counts(m, t, par);
+  const StageShape st = first_stage(t, par.pp);
+  const StageCounts c = stage_counts(t, st, par);
 
   const double dp = par.dp;
   const double shard_opt = par.zero >= 1 ? dp : 1;
@@ -306,7 +330,6 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   }
 
   // Activations of the first pipeline stage: pp in-flight micro-batches × ceil(L/pp) layers.
-  const StageShape st = first_stage(m, par.pp);
   ActivationInputs x;
   x.s = tr.seq_len / par.cp;
   x.s_keys = tr.seq_len;
@@ -316,7 +339,7 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   x.t = par.tp;
   x.sp = par.sequence_parallel && par.tp > 1;
   const double micro = par.pp;  // 1F1B: the first stage holds pp micro-batches at its peak
-  x.in_flight_layers = st.layers() * micro;
+  x.in_flight_layers = st.layers * micro;
 
   if (tr.activation_formula == ActivationFormula::seed) {
     const double bytes = x.in_flight_layers * seed_layer_bytes(x, tr.recompute, tr.flash_attention);
@@ -327,18 +350,20 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   } else {
     const double e = p == Precision::fp32 ? 4 : 2;
     const bool hf = tr.activation_formula == ActivationFormula::transformers;
-    auto layer = [&](bool moe, Recompute r) { return arch_layer_bytes(m, x, moe, r, tr.flash_attention, hf, e); };
-    const bool any_dense = st.dense_layers > 0, any_moe = st.moe_layers > 0;
-    const LayerBytes dense = layer(false, tr.recompute), moe = layer(true, tr.recompute);
-    double bytes = micro * (st.dense_layers * dense.saved + st.moe_layers * moe.saved);
+    auto layer = [&](std::size_t kind, Recompute r) {
+      return arch_layer_bytes(m, x, *t.kind_layer[kind], r, tr.flash_attention, hf, e);
+    };
+    double bytes = 0;
+    for (std::size_t k = 0; k < t.kinds.size(); ++k)
+      if (st.kind_layers[k] > 0) bytes += micro * st.kind_layers[k] * layer(k, tr.recompute).saved;
     const double T = x.s * x.b, rep = x.sp ? 1 / x.t : 1;
     // Outside the layers: the embedding dropout mask and rotary tables on the first stage.
     if (m.hidden_dropout) bytes += T * m.hidden_size * rep;
-    if (m.rotary && !m.is_mla()) bytes += 2 * x.s * m.head_dim * e;
+    if (m.rotary && !m.is_mla() && m.has_attention_layers()) bytes += 2 * x.s * m.head_dim * e;
     // The causal mask of unfused attention in Llama-family code, one for the batch: Megatron-LM's
     // bool mask, which its masked_fill keeps; transformers' additive mask in the activation dtype,
     // which only checkpoints keep (as an input).
-    const double mask = (tr.flash_attention || m.norm != NormKind::rmsnorm || m.is_mla()) ? 0
+    const double mask = (tr.flash_attention || m.norm != NormKind::rmsnorm || m.is_mla() || !m.has_attention_layers()) ? 0
                         : !hf ? x.s * x.s_keys
                         : tr.recompute != Recompute::none ? e * x.s * x.s_keys : 0;
     bytes += mask;
@@ -349,12 +374,13 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     double recomputed = 0;
     if (tr.recompute == Recompute::full) {
       // Backward re-runs the last layer's forward: its activations, less its input (the checkpoint).
-      const double one = std::max(any_dense ? layer(false, Recompute::none).saved : 0,
-                                  any_moe ? layer(true, Recompute::none).saved : 0);
+      double one = 0;
+      for (std::size_t k = 0; k < t.kinds.size(); ++k)
+        if (st.kind_layers[k] > 0) one = std::max(one, layer(k, Recompute::none).saved);
       recomputed = one - e * T * m.hidden_size * rep;
     } else if (tr.recompute == Recompute::selective && !tr.flash_attention) {
       // Backward recomputes the last layer's attention core once the rest of that layer is freed.
-      const LayerBytes& last = any_moe ? moe : dense;
+      const LayerBytes last = layer(st.last_kind, tr.recompute);
       recomputed = last.core - last.after_core;
     }
     bytes += std::max(head, recomputed);

@@ -25,7 +25,7 @@ TEST(Scenario, DefaultsMatchTheContract) {
   EXPECT_EQ(s.training.activation_formula, ActivationFormula::seed);
   EXPECT_EQ(s.training.lora_rank, 16);
   EXPECT_EQ(s.inference.context_len, 4096);
-  EXPECT_EQ(s.inference.weight_dtype, WeightDtype::bf16);
+  EXPECT_EQ(s.inference.weight_dtype, WeightDtype::auto_);  // CONTRACTS.md §6.1: as the checkpoint stores it
   EXPECT_EQ(s.gpu.preset, "h100-80gb");
   EXPECT_EQ(s.gpu.memory_bytes, 85899345920.0);  // CONTRACTS.md §1 example
 }
@@ -126,7 +126,10 @@ TEST(HfConfig, UnusedFieldsAreReported) {
 TEST(HfConfig, SlidingWindowLayersFollowTheArchitecture) {
   std::vector<Issue> issues;
   auto layers = [&](const char* json) {
-    return model_from_hf_config(parse_json(json).value, "model", issues).sliding_layers;
+    double sliding = 0;
+    for (const Layer& l : model_from_hf_config(parse_json(json).value, "model", issues).layers)
+      for (const Mixer& x : l.mixers) sliding += x.span == AttentionSpan::sliding ? 1 : 0;
+    return sliding;
   };
   EXPECT_EQ(layers(R"({"model_type":"mistral","num_hidden_layers":32,"sliding_window":4096})"), 32);
   EXPECT_EQ(layers(R"({"model_type":"gemma2","num_hidden_layers":42,"sliding_window":4096})"), 21);

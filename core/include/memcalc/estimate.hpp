@@ -26,9 +26,14 @@ struct Component {
 };
 
 struct ParamCounts {
-  double total = 0;         // every parameter of the model (MoE: all experts)
-  double active = 0;        // parameters one token uses (MoE: experts_per_token routed experts)
+  double total = 0;         // every parameter of the model (MoE: all experts), vision/audio towers
+                            //   included, multi-token-prediction modules not (as publishers count)
+  double active = 0;        // parameters one token of text uses: everything but the routed experts a
+                            //   token skips, the input embedding and the output layer included
   double seed_formula = 0;  // h·V + L·(12h² + 13h) + 2h, the seed's formula
+  double embedding = 0;     // the input embedding (gpt-oss, DeepSeek and GLM leave it out of "active")
+  double encoders = 0;      // vision and audio towers with their projectors
+  double mtp = 0;           // multi-token-prediction modules (on disk, not in `total`)
 };
 
 struct Fit {
@@ -48,8 +53,17 @@ struct Limits {
   std::string min_gpus_layout; // e.g. "dp=8 (ZeRO-3)" or "tp=4"
 };
 
+// One layer of the layout, as the result lists it (the page draws it as a strip).
+struct LayerSummary {
+  std::string mixer;  // "full_attention", "sliding_attention", "gated_deltanet", "mla", ... ("a+b" for two)
+  std::string ffn;    // "dense", "moe" or "none"
+  bool kv = false;    // caches keys and values
+  bool state = false; // keeps a recurrent state
+};
+
 struct Result {
   bool ok = false;
+  Mode mode = Mode::training;
   std::vector<Issue> issues;
   ParamCounts params;
   std::vector<Component> components;
@@ -57,6 +71,9 @@ struct Result {
   double peak_rule_low = 0;   // inference: 1.5 × weights (the seed's rule of thumb)
   double peak_rule_high = 0;  // inference: 2.5 × weights
   std::string activation_formula;  // training: which activation formula was used, and its source
+  double kv_bytes_per_token = 0;   // inference: every layer's KV per token on this GPU (windowed layers as full)
+  double recurrent_state_bytes_per_sequence = 0;  // inference: fixed state per sequence on this GPU
+  std::vector<LayerSummary> layers;
   Fit fit;
   Limits limits;
 };

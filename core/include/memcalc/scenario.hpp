@@ -18,9 +18,16 @@ enum class Optimizer { adamw, adam, sgd, sgd_momentum, adamw_8bit, adafactor, li
 enum class Recompute { none, selective, full };
 enum class ActivationFormula { seed, architecture, transformers };
 enum class Finetune { full, lora, qlora };
-// Weight storage types for inference. GGUF entries are llama.cpp file types.
-enum class WeightDtype { fp32, fp16, bf16, fp8, int8, int4, nf4, q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k };
-enum class KvDtype { fp32, fp16, bf16, fp8, int8, int4 };
+// Weight storage types for inference. "auto": as the checkpoint stores them (quantization_config,
+// else torch_dtype). GGUF entries are llama.cpp file types.
+enum class WeightDtype { auto_, fp32, fp16, bf16, fp8, fp8_block, mxfp4, nvfp4, int8, int4, gptq_int4, awq_int4, nf4,
+                         q8_0, q6_k, q5_k_m, q4_k_m, q4_0, q3_k_m, q2_k };
+// KV cache element types. "auto": the model's dtype. q8_0/q4_0: llama.cpp cache types (34 and 18 B per
+// 32); nvfp4: 4-bit values with an fp8 scale per 16.
+enum class KvDtype { auto_, fp32, fp16, bf16, fp8, fp8_e4m3, fp8_e5m2, int8, int4, q8_0, q4_0, nvfp4 };
+// Recurrent-state element types. "auto": the model's mamba_ssm_dtype when its config names one, else
+// the model dtype (fp32 for KDA and lightning attention, as vLLM keeps them).
+enum class StateDtype { auto_, fp32, bf16, fp16 };
 
 // Name tables: the JSON spelling of each enum value, in declaration order.
 template <typename E> struct EnumNames;
@@ -34,9 +41,11 @@ MEMCALC_ENUM_NAMES(Optimizer, "adamw", "adam", "sgd", "sgd_momentum", "adamw_8bi
 MEMCALC_ENUM_NAMES(Recompute, "none", "selective", "full")
 MEMCALC_ENUM_NAMES(ActivationFormula, "seed", "architecture", "transformers")
 MEMCALC_ENUM_NAMES(Finetune, "full", "lora", "qlora")
-MEMCALC_ENUM_NAMES(WeightDtype, "fp32", "fp16", "bf16", "fp8", "int8", "int4", "nf4", "q8_0", "q6_k",
-                   "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k")
-MEMCALC_ENUM_NAMES(KvDtype, "fp32", "fp16", "bf16", "fp8", "int8", "int4")
+MEMCALC_ENUM_NAMES(WeightDtype, "auto", "fp32", "fp16", "bf16", "fp8", "fp8_block", "mxfp4", "nvfp4", "int8", "int4",
+                   "gptq_int4", "awq_int4", "nf4", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k")
+MEMCALC_ENUM_NAMES(KvDtype, "auto", "fp32", "fp16", "bf16", "fp8", "fp8_e4m3", "fp8_e5m2", "int8", "int4", "q8_0", "q4_0",
+                   "nvfp4")
+MEMCALC_ENUM_NAMES(StateDtype, "auto", "fp32", "bf16", "fp16")
 #undef MEMCALC_ENUM_NAMES
 
 template <typename E> std::string_view enum_name(E value) {
@@ -70,9 +79,12 @@ struct TrainingConfig {
 struct InferenceConfig {
   double batch_size = 1;
   double context_len = 4096;  // prompt + generated tokens held in the KV cache
-  WeightDtype weight_dtype = WeightDtype::bf16;
-  KvDtype kv_dtype = KvDtype::bf16;
+  WeightDtype weight_dtype = WeightDtype::auto_;
+  KvDtype kv_dtype = KvDtype::auto_;
+  StateDtype state_dtype = StateDtype::auto_;
   double tp = 1;
+  bool text_only = false;     // serve the language model alone: vision/audio towers not loaded
+  bool mtp = false;           // load the multi-token-prediction layers (MTP speculative decoding)
 };
 
 struct GpuConfig {

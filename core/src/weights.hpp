@@ -1,0 +1,43 @@
+// Bytes of stored weights: as the checkpoint stores them (weight_dtype "auto") or in a chosen
+// format, tensor by tensor. GGUF file types are in gguf.hpp.
+#pragma once
+
+#include <string>
+
+#include "memcalc/scenario.hpp"
+#include "tensors.hpp"
+
+namespace memcalc::detail {
+
+// A storage format with its parameters, from the checkpoint or from an explicit weight_dtype.
+struct Storage {
+  WeightFormat format = WeightFormat::bf16;
+  double dense_bytes = 2;        // bytes per element of what stays unquantized
+  double bits = 16;              // gptq/awq/bnb: bits per quantized weight
+  double group_size = 0;         // gptq/awq
+  bool zero_points = false;
+  bool act_order_index = false;  // gptq g_idx
+  bool double_quant = false;     // bnb 4-bit
+  bool experts_only = false;     // mxfp4 checkpoints quantize the MoE experts alone
+  std::string name;              // as the formula shows it
+};
+
+Storage storage_of(const ModelConfig& m, WeightDtype w);
+
+// Whether `s` quantizes the tensor, and its bytes (all its copies). `kept` is its layer's KeptPart bits.
+bool is_quantized(const Tensor& t, const Storage& s, std::uint32_t kept);
+double stored_bytes(const Tensor& t, const Storage& s, std::uint32_t kept);
+
+struct WeightTally {
+  double bytes = 0;
+  double quantized = 0;  // elements stored in the quantized format
+  double kept16 = 0;     // elements kept unquantized
+};
+
+// The language model's weights (embeddings, layers, head) in weight_dtype w.
+WeightTally language_model_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
+
+// Bytes per element of a KV cache type ("auto": the model's dtype).
+double kv_element_bytes(KvDtype k, const ModelConfig& m);
+
+}  // namespace memcalc::detail
