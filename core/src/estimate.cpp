@@ -294,6 +294,9 @@ Json presets_json() {
     Json p = Json::object();
     p.set("id", m.id);
     p.set("name", m.name);
+    p.set("family", m.family);
+    p.set("released", m.released);
+    p.set("official", m.official);
     p.set("source", m.source);
     p.set("params_total", c.total);
     p.set("params_active", c.active);

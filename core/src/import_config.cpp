@@ -79,6 +79,14 @@ constexpr std::string_view kKnownFields[] = {
     "boa_token_id", "eoa_token_id", "boi_token_id", "eoi_token_id", "audio_soft_tokens_per_image",
     "vision_soft_tokens_per_image", "attn_temperature_tuning", "floor_scale", "attn_scale",
     "moe_router_activation_func", "moe_renormalize", "num_expert_group", "moe_layer_freq_list",
+    "qk_norm_type", "attention_head_dim", "mamba_d_ssm", "mamba_use_mlp", "mamba_norm_before_gate",
+    "attn_layer_indices", "block_dim", "block_mlp_init_scale", "block_norm_eps", "block_out_init_scale",
+    "block_use_swiglu", "block_use_xavier_init", "conv_bias", "conv_dim", "conv_dim_out",
+    "conv_use_xavier_init", "use_pos_enc", "hidden_size_per_layer_input", "vocab_size_per_layer_input",
+    "final_logit_softcapping", "use_bidirectional_attention", "_sliding_window_pattern",
+    "attention_use_bidirectional", "routed_layer_pattern", "stream_and_decode_in_f32",
+    "expert_intermediate_size", "for_llm_compressor", "ignore_index", "media_placeholder_token_id",
+    "use_unified_vision_chunk", "video_placeholder", "audio_ms_per_token", "enable_moe_block",
 };
 
 bool known_field(std::string_view key) {
@@ -104,6 +112,18 @@ bool untied_by_default(std::string_view t) {
                     "qwen3_5_moe_text", "gpt_oss", "glm4_moe", "minimax", "minimax_m2", "llama4_text",
                     "kimi_linear", "kimi_k2", "nemotron_h", "jamba", "granitemoehybrid", "falcon_h1",
                     "ernie4_5_moe", "mistral3"});
+}
+
+// Model types whose layout and tensors memcalc follows; others are estimated from their standard
+// fields with a warning.
+bool known_model_type(std::string_view t) {
+  return one_of(t, {"gpt2", "gpt_neo", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi", "phi3", "starcoder2",
+                    "gpt_bigcode", "mpt", "olmo", "olmo2", "olmo3", "olmoe", "llama", "mistral", "mixtral", "qwen2",
+                    "qwen2_moe", "qwen3", "qwen3_moe", "qwen3_next", "qwen3_5_text", "qwen3_5_moe_text", "qwen3_5",
+                    "qwen3_5_moe", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "deepseek_v2",
+                    "deepseek_v3", "deepseek_v32", "kimi_k2", "kimi_k25", "kimi_linear", "glm4_moe", "minimax",
+                    "minimax_m1", "minimax_m2", "gpt_oss", "llama4", "llama4_text", "mistral3", "nemotron",
+                    "nemotron_h", "granitemoehybrid", "falcon_h1", "jamba", "lfm2", "smollm3", "cohere"});
 }
 
 double dtype_bytes(std::string_view name) {
@@ -287,6 +307,19 @@ Layout read_layout(Reader& r, const std::string& t, double L) {
         return out;
       }
       out.slots[static_cast<std::size_t>(v.as_number()) - 1] = Slot::kda;
+    }
+    return out;
+  }
+  if (const Json* idx = r.get("full_attn_idxs"); idx && idx->is_array()) {  // LFM2: attention layers, the rest conv
+    out.field = "full_attn_idxs";
+    out.slots.assign(n, Slot::short_conv);
+    for (const auto& v : idx->as_array()) {
+      if (!v.is_number() || v.as_number() < 0 || v.as_number() >= L || v.as_number() != std::floor(v.as_number())) {
+        r.error(out.field, "entries must be layer indices from 0 to " + detail::num(L - 1));
+        out.slots.clear();
+        return out;
+      }
+      out.slots[static_cast<std::size_t>(v.as_number())] = Slot::full;
     }
     return out;
   }
@@ -553,6 +586,21 @@ Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_
     merge = k->as_array()[0].as_number();
   const double out = number({"out_hidden_size", "text_hidden_size"}, text_hidden);
   if (depth <= 0 || h <= 0) return e;
+  if (outer_type == "gemma4") {
+    // Gemma 4's vision tower (modeling_gemma4.py): patch embedding without bias, a two-row position
+    // table, per layer q/k/v/o without biases, q/k norms, a gated MLP and four norms; std_bias and
+    // std_scale when standardize; the projector embed_vision into the text width.
+    const double heads = number({"num_attention_heads"}, 16), hd = number({"head_dim"}, h / heads);
+    const double kvh = number({"num_key_value_heads"}, heads);
+    const double layer = h * (2 * heads + 2 * kvh) * hd + 2 * hd + 3 * h * I + 4 * h;
+    const double pos = 2 * number({"position_embedding_size"}, 10240) * h;
+    const Json* std = v.find("standardize");
+    const double standardize = std && std->is_bool() && std->as_bool() ? 2 * h : 0;
+    e.params = depth * layer + h * ch * p * p + pos + standardize + text_hidden * h;
+    e.formula = detail::num(depth) + " layers × " + detail::num(layer) + " + patch embedding " + detail::num(h * ch * p * p) +
+                " + positions " + detail::num(pos) + " + projector " + detail::num(text_hidden * h);
+    return e;
+  }
   const Json* act = v.find("hidden_act");
   const bool gated = (e.model_type == "pixtral") || (act && act->is_string() && act->as_string() == "silu");
   const bool biases = e.model_type != "pixtral";
@@ -602,6 +650,41 @@ Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_
   return e;
 }
 
+// Gemma 4's Conformer audio tower (modeling_gemma4.py): a two-convolution subsampler, per layer two
+// 4× feed-forwards, attention with a relative-position projection, a light convolution and nine
+// norms (24d² + 9d + K·d + d/heads), and the output projection (with bias) and projector. Released
+// and pre-release configs spell the fields differently; both are read.
+Encoder read_audio(const Json& a, double text_hidden) {
+  Encoder e;
+  e.kind = "audio";
+  auto number = [&](std::initializer_list<const char*> keys, double fallback) {
+    for (auto k : keys)
+      if (const Json* x = a.find(k); x && x->is_number()) return x->as_number();
+    return fallback;
+  };
+  const Json* mt = a.find("model_type");
+  e.model_type = mt && mt->is_string() ? mt->as_string() : "audio";
+  if (e.model_type != "gemma4_audio") return e;
+  const double d = number({"conf_hidden_size", "hidden_size"}, 0), n = number({"conf_num_hidden_layers", "num_hidden_layers"}, 0);
+  const double heads = number({"conf_num_attention_heads", "num_attention_heads"}, 8);
+  const double K = number({"conf_conv_kernel_size", "conv_kernel_size"}, 5);
+  const double feat = number({"input_feat_size"}, 128), out = number({"output_proj_dims"}, text_hidden);
+  double c0 = 128, c1 = 32;
+  for (const char* key : {"sscp_conv_channel_size", "subsampling_conv_channels"})
+    if (const Json* c = a.find(key); c && c->is_array() && c->as_array().size() == 2 && c->as_array()[0].is_number() &&
+                                     c->as_array()[1].is_number()) {
+      c0 = c->as_array()[0].as_number();
+      c1 = c->as_array()[1].as_number();
+    }
+  if (d <= 0 || n <= 0) return e;
+  const double layer = 24 * d * d + 9 * d + K * d + d / heads;
+  const double subsample = c0 * 9 + c0 + c1 * c0 * 9 + c1 + d * (feat / 4) * c1;
+  e.params = n * layer + subsample + out * d + out + text_hidden * out;
+  e.formula = detail::num(n) + " Conformer layers × " + detail::num(layer) + " + subsampler " + detail::num(subsample) +
+              " + output projection and projector " + detail::num(out * d + out + text_hidden * out);
+  return e;
+}
+
 }  // namespace
 
 ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, std::vector<Issue>& issues) {
@@ -630,10 +713,15 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
         if (arch->as_array()[0].as_string() == cls) m.model_type = type;
   }
   m.name = m.model_type.empty() ? "Custom model" : "Custom " + m.model_type + " model";
+  if (!m.model_type.empty() && !known_model_type(m.model_type))
+    issues.push_back({field_prefix + ".model_type", Severity::warning,
+                      "\"" + m.model_type + "\" is not a model type memcalc knows: estimated from its standard fields "
+                      "(hidden_size, num_hidden_layers, heads, intermediate_size, experts) as a decoder of uniform layers"});
   m.source = "Hugging Face config.json";
   const std::string& t = m.model_type;
 
-  m.vocab_size = r.number({"vocab_size", "padded_vocab_size"}, 0);
+  // Class defaults where a nested text_config leaves a field out (Gemma3TextConfig vocab_size 262208).
+  m.vocab_size = r.number({"vocab_size", "padded_vocab_size"}, t == "gemma3_text" ? 262208 : 0);
   m.hidden_size = r.number({"hidden_size", "n_embd", "d_model"}, 0);
   m.num_layers = r.number({"num_hidden_layers", "n_layer", "num_layers"}, 0);
   const double L = m.num_layers;
@@ -641,10 +729,16 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   m.num_heads = r.number({"num_attention_heads", "n_head"}, 0);
   double kv = r.number({"num_key_value_heads", "num_kv_heads", "n_head_kv"}, 0);
   if (kv == 0 && !r.get("num_key_value_heads")) kv = r.flag("multi_query", false) ? 1 : m.num_heads;
-  m.head_dim = r.number({"head_dim"}, 0);
+  m.head_dim = r.number({"head_dim", "attention_head_dim"}, 0);
   if (m.head_dim == 0 && m.num_heads > 0) m.head_dim = m.hidden_size / m.num_heads;
   m.intermediate_size = r.number({"intermediate_size", "n_inner", "ffn_dim", "d_ff", "block_ff_dim"}, 0);
   if (m.intermediate_size == 0 && !r.get("intermediate_size")) m.intermediate_size = 4 * m.hidden_size;  // GPT2Config: n_inner None → 4·n_embd
+  if (r.flag("block_auto_adjust_ff_dim", false)) {
+    // LFM2 (like Llama's ffn_dim_multiplier rule): 2/3 of block_ff_dim, scaled, rounded up to block_multiple_of.
+    const double multiple = r.number({"block_multiple_of"}, 256);
+    const double f = std::floor(r.number({"block_ffn_dim_multiplier"}, 1) * std::floor(2 * m.intermediate_size / 3));
+    m.intermediate_size = multiple * std::ceil(f / multiple);
+  }
   m.max_position_embeddings = r.number({"max_position_embeddings", "n_positions", "n_ctx"}, 0);
 
   // torch_dtype (dtype in newer transformers), on the outer config for nested ones.
@@ -660,9 +754,9 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   if (mlp_act == "relu2") m.mlp = MlpKind::plain;  // Nemotron: squared ReLU, no gate
   m.norm = layernorm_type(t) ? NormKind::layernorm : NormKind::rmsnorm;
   if (t == "olmo") m.norm = NormKind::nonparametric;  // OLMo 1: LayerNorm without weights
-  if (one_of(t, {"gemma2", "gemma3", "gemma3_text"})) m.norms_per_layer = 4;
+  if (one_of(t, {"gemma2", "gemma3", "gemma3_text", "gemma4_text"})) m.norms_per_layer = 4;
   if (one_of(t, {"qwen3", "qwen3_moe", "gemma3", "gemma3_text", "qwen3_next", "qwen3_5_text",
-                 "qwen3_5_moe_text", "qwen3_5", "qwen3_5_moe", "olmo3"}))
+                 "qwen3_5_moe_text", "qwen3_5", "qwen3_5_moe", "olmo3", "lfm2", "gemma4_text"}))
     m.qk_norm = QkNorm::per_head;
   if (t == "glm4_moe" && r.flag("use_qk_norm", false)) m.qk_norm = QkNorm::per_head;
   if (t == "olmo2" || t == "olmo3") m.qk_norm = QkNorm::full;
@@ -757,6 +851,13 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
       const double global_head_dim = r.number({"global_head_dim"}, 0);
       const double global_kv = r.number({"num_global_key_value_heads"}, 0);
       const bool k_eq_v = r.flag("attention_k_eq_v", false);
+      // Gemma 3n/4: per-layer embeddings; Gemma 4: a MoE block beside the dense MLP, double-wide MLPs
+      // on the KV-shared layers, a learned scalar per layer.
+      const double ple = r.number({"hidden_size_per_layer_input"}, 0);
+      if (ple > 0) m.per_layer_input_vocab = r.number({"vocab_size_per_layer_input"}, m.vocab_size);
+      const bool moe_beside_mlp = r.flag("enable_moe_block", false);
+      const bool double_wide = r.flag("use_double_wide_mlp", false);
+      const bool gemma4 = t == "gemma4_text";
       const bool gate = r.flag("attn_output_gate", one_of(t, {"qwen3_next"}));
       // Recurrent shapes.
       const double K_gdn = r.number({"linear_conv_kernel_dim"}, 4);
@@ -798,6 +899,7 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
             case MixerKind::mamba2:
               x.rec_heads = m_heads > 0 ? m_heads : m_expand * m.hidden_size / 64;
               x.rec_head_dim = m_head_dim > 0 ? m_head_dim : 64;
+              x.gated_norm = r.flag("mamba_rms_norm", true);  // Falcon-H1 can leave the gated norm out
               x.key_heads = m_groups, x.key_head_dim = m_state, x.conv_kernel = m_conv;
               x.conv_bias = r.flag("mamba_conv_bias", r.flag("use_conv_bias", true));
               x.proj_bias = r.flag("mamba_proj_bias", r.flag("use_bias", false));
@@ -855,13 +957,18 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
           case Slot::mlp_only:
           case Slot::moe_only: break;
         }
-        // Gemma 4 global layers: their own KV heads and head width, keys doubling as values.
-        if (slots[i] == Slot::full && (global_head_dim > 0 || global_kv > 0) && !layer.mixers.empty()) {
+        // Gemma 4 full-attention layers: their own head width; with attention_k_eq_v their own KV
+        // heads too, and the keys double as values (no v_proj).
+        if (slots[i] == Slot::full && global_head_dim > 0 && !layer.mixers.empty()) {
           Mixer& g = layer.mixers.front();
-          if (global_head_dim > 0) g.head_dim = g.v_head_dim = global_head_dim;
-          if (global_kv > 0) g.kv_heads = global_kv;
-          g.k_eq_v = k_eq_v;
+          g.head_dim = g.v_head_dim = global_head_dim;
+          if (k_eq_v) {
+            if (global_kv > 0) g.kv_heads = global_kv;
+            g.k_eq_v = true;
+          }
         }
+        layer.per_layer_input = ple;
+        if (gemma4) layer.scalars = 1;
         if (shared_kv > 0 && li >= L - shared_kv)
           for (auto& x : layer.mixers) x.kv_shared = x.kind == MixerKind::attention || x.kind == MixerKind::mla;
         // Feed-forward block.
@@ -873,10 +980,16 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
           layer.ffn.width = widths[i];
         } else if (slots[i] == Slot::moe_only || (m.num_experts > 0 && moe_layer(r, t, li, L, moe_list))) {
           layer.ffn = moe;
+          if (moe_beside_mlp) {
+            layer.ffn.dense_width = widths[i];
+            layer.ffn.router_scale = true;
+            layer.extra_norms = 3;  // Gemma 4: pre- and post-norms of the second branch and its sum
+          }
         } else {
           layer.ffn.width = dense_width > 0 ? dense_width : widths[i];
           if (layer.ffn.width <= 0) layer.ffn.kind = FfnKind::none;
         }
+        if (double_wide && shared_kv > 0 && li >= L - shared_kv && layer.ffn.kind == FfnKind::dense) layer.ffn.width *= 2;
         m.layers.push_back(std::move(layer));
       }
       if (slots.size() < n) m.layers.clear();
@@ -920,8 +1033,11 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
     if (e.params > 0) m.encoders.push_back(std::move(e));
     else issues.push_back({prefix + ".vision_config", Severity::warning, "the vision tower's shape is not given; its weights are not counted"});
   }
-  if (const Json* a = outer.find("audio_config"); a && a->is_object())
-    issues.push_back({prefix + ".audio_config", Severity::warning, "the audio tower is not counted"});
+  if (const Json* a = outer.find("audio_config"); a && a->is_object()) {
+    Encoder e = read_audio(*a, m.hidden_size);
+    if (e.params > 0) m.encoders.push_back(std::move(e));
+    else issues.push_back({prefix + ".audio_config", Severity::warning, "this audio tower is not counted"});
+  }
 
   // The checkpoint's storage.
   const Json* q = outer.find("quantization_config");

@@ -89,7 +89,7 @@ void recurrent_tensors(const ModelConfig& m, const Mixer& x, Tensors& out) {
       if (x.proj_bias) vec(inner + conv + x.rec_heads);
       small(conv * x.conv_kernel + (x.conv_bias ? conv : 0));
       small(3 * x.rec_heads);             // dt_bias, A_log, D
-      vec(inner);                         // gated RMSNorm
+      if (x.gated_norm) vec(inner);       // gated RMSNorm
       out_proj(inner);
       if (x.proj_bias) vec(h);
       break;

@@ -43,14 +43,22 @@ void layer_tensors(const ModelConfig& m, const Layer& layer, Tensors& out) {
   // Norms: the pre-norms of the mixer and of the FFN (Gemma adds post-norms); a layer with only one
   // of the two has half of them.
   const double blocks = (layer.mixers.empty() ? 0 : 1) + (layer.ffn.kind == FfnKind::none ? 0 : 1);
-  if (norm_size(m) > 0 && blocks > 0)
-    out.push_back({TensorRole::vector, m.norms_per_layer * blocks / 2 * norm_size(m), 1});
+  if (norm_size(m) > 0 && blocks + layer.extra_norms > 0)
+    out.push_back({TensorRole::vector, (m.norms_per_layer * blocks / 2 + layer.extra_norms) * norm_size(m), 1});
+  if (layer.scalars > 0) out.push_back({TensorRole::vector, layer.scalars, 1});
+  if (const double p = layer.per_layer_input; p > 0) {
+    out.push_back({TensorRole::aux_linear, h, p});   // per_layer_input_gate
+    out.push_back({TensorRole::aux_linear, p, h});   // per_layer_projection
+    out.push_back({TensorRole::vector, h, 1});       // post_per_layer_input_norm
+  }
   const Ffn& f = layer.ffn;
   if (f.kind == FfnKind::dense) {
     add_mlp(m, f.width, 1, false, false, kept_dense_mlp, out);
   } else if (f.kind == FfnKind::moe) {
     out.push_back({TensorRole::router, h, f.experts});
     if (f.router_bias) out.push_back({TensorRole::vector, f.experts, 1});
+    if (f.router_scale) out.push_back({TensorRole::vector, h + f.experts, 1});
+    if (f.dense_width > 0) add_mlp(m, f.dense_width, 1, false, false, kept_dense_mlp, out);
     add_mlp(m, f.expert_width, f.experts, true, f.expert_bias, kept_experts, out);
     if (f.shared_experts > 0) add_mlp(m, f.shared_width, f.shared_experts, false, false, kept_shared_experts, out);
     if (f.shared_expert_gate) out.push_back({TensorRole::router, h, 1});
@@ -63,6 +71,12 @@ ModelTensors model_tensors(const ModelConfig& m) {
   t.experts_per_token = m.experts_per_token;
   t.embedding.push_back({TensorRole::token_embedding, m.vocab_size, h});
   if (m.learned_positions > 0) t.embedding.push_back({TensorRole::position_embedding, m.learned_positions, h});
+  if (m.per_layer_input_vocab > 0 && !m.layers.empty()) {
+    const double width = m.num_layers * m.layers.front().per_layer_input;
+    t.embedding.push_back({TensorRole::per_layer_embedding, m.per_layer_input_vocab, width});
+    t.embedding.push_back({TensorRole::aux_linear, h, width});  // per_layer_model_projection
+    t.embedding.push_back({TensorRole::vector, m.layers.front().per_layer_input, 1});
+  }
 
   t.layer_kind.reserve(m.layers.size());
   for (const Layer& layer : m.layers) {
@@ -140,7 +154,8 @@ ParamCounts count_params(const ModelConfig& m) {
                over_layers(t, [&](const Tensors& ts) { return sum_params(ts, k, active); });
     (active ? c.active : c.total) = n;
   }
-  c.embedding = sum_params(t.embedding, k);
+  for (const auto& x : t.embedding)
+    if (x.role == TensorRole::token_embedding || x.role == TensorRole::per_layer_embedding) c.embedding += x.elements();
   c.encoders = sum_params(t.encoders, k);
   c.total += c.encoders;
   c.mtp = sum_params(t.mtp, k);

@@ -26,6 +26,9 @@ std::vector<ModelConfig> load_presets() {
     m.id = text("id");
     m.name = text("name");
     m.source = text("source");
+    m.family = text("family");
+    m.released = text("released");
+    m.official = text("official");
     m.published_params_source = text("published_params_source");
     if (const Json* n = p.find("published_params"); n && n->is_number()) m.published_params = n->as_number();
     if (const Json* e = p.find("published_params_exact"); e && e->is_bool()) m.published_params_exact = e->as_bool();

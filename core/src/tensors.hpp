@@ -24,6 +24,8 @@ enum class TensorRole {
   rec_small,    // causal-conv weights and per-head constants: small, never quantized
   encoder,      // vision and audio towers (and their projectors): kept in 16 bits
   mtp_proj,     // a multi-token-prediction module's input projection
+  per_layer_embedding,  // Gemma 3n/4's per-layer embedding table: a lookup like the token embedding
+  aux_linear,   // a model-level projection outside the layers (Gemma's per-layer-input projection)
   vector,       // norms and biases: 1-D
 };
 
@@ -39,7 +41,8 @@ struct Tensor {
   bool is_linear() const {  // a projection inside a layer (what LoRA and weight quantizers target)
     return role != TensorRole::vector && role != TensorRole::token_embedding &&
            role != TensorRole::position_embedding && role != TensorRole::lm_head &&
-           role != TensorRole::router && role != TensorRole::rec_small && role != TensorRole::encoder;
+           role != TensorRole::router && role != TensorRole::rec_small && role != TensorRole::encoder &&
+           role != TensorRole::per_layer_embedding && role != TensorRole::aux_linear;
   }
 };
 

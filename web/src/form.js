@@ -111,17 +111,41 @@ export function buildForm({ root, catalog, state, onChange }) {
     return customFrom ? `${customFrom.name} (${t('model.edited')})` : t('model.custom');
   }
 
+  // Families newest first (by their latest release), each model under its family with its year.
+  const familyOrder = (() => {
+    const latest = new Map();
+    for (const p of catalog.presets) {
+      const family = p.family || p.name;
+      if (!latest.has(family) || (p.released ?? '') > latest.get(family)) latest.set(family, p.released ?? '');
+    }
+    return [...latest].sort((a, b) => b[1].localeCompare(a[1]) || a[0].localeCompare(b[0])).map(([f]) => f);
+  })();
+  const byFamily = [...catalog.presets].sort((a, b) =>
+    familyOrder.indexOf(a.family || a.name) - familyOrder.indexOf(b.family || b.name) ||
+    (b.released ?? '').localeCompare(a.released ?? '') || a.name.localeCompare(b.name));
+
   function openList() {
     const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-    matches = catalog.presets.filter((p) => {
-      const text = `${p.id} ${p.name}`.toLowerCase();
+    matches = byFamily.filter((p) => {
+      const text = `${p.id} ${p.name} ${p.family ?? ''}`.toLowerCase();
       return words.every((w) => text.includes(w));
     });
     const locale = language();
-    list.replaceChildren(...matches.map((p, i) => el('li', {
-      id: `model-opt-${i}`, role: 'option', dataset: { id: p.id },
-      aria: { selected: String(p.id === state.scenario.model) },
-    }, [el('span', { textContent: p.name }), el('small', { textContent: formatParams(p.params_total, locale) })])));
+    const items = [];
+    let family = null;
+    matches.forEach((p, i) => {
+      if ((p.family || p.name) !== family) {
+        family = p.family || p.name;
+        items.push(el('li', { className: 'group', role: 'presentation', textContent: family }));
+      }
+      const year = (p.released ?? '').slice(0, 4);
+      items.push(el('li', {
+        id: `model-opt-${i}`, role: 'option', dataset: { id: p.id, index: String(i) },
+        aria: { selected: String(p.id === state.scenario.model) },
+      }, [el('span', { textContent: p.name }),
+        el('small', { textContent: [formatParams(p.params_total, locale), year && t('model.released', { year })].filter(Boolean).join(' · ') })]));
+    });
+    list.replaceChildren(...items);
     if (!matches.length) list.append(el('li', { className: 'empty', textContent: t('model.none') }));
     active = Math.max(0, matches.findIndex((p) => p.id === state.scenario.model));
     list.hidden = false;
@@ -136,8 +160,8 @@ export function buildForm({ root, catalog, state, onChange }) {
   }
 
   function highlight() {
-    for (const [i, item] of [...list.children].entries()) item.classList.toggle('active', i === active);
-    const item = list.children[active];
+    for (const item of list.querySelectorAll('[role="option"]')) item.classList.toggle('active', item.dataset.index === String(active));
+    const item = list.querySelector(`[data-index="${active}"]`);
     if (item && matches.length) {
       search.setAttribute('aria-activedescendant', item.id);
       item.scrollIntoView({ block: 'nearest' });
@@ -175,7 +199,7 @@ export function buildForm({ root, catalog, state, onChange }) {
   list.addEventListener('mousedown', (event) => event.preventDefault());
   list.addEventListener('click', (event) => {
     const item = event.target.closest('[role="option"]');
-    if (item) choose([...list.children].indexOf(item));
+    if (item) choose(Number(item.dataset.index));
   });
 
   // The config.json behind the current model (a preset's own, or the imported object).
@@ -225,11 +249,15 @@ export function buildForm({ root, catalog, state, onChange }) {
     const preset = typeof state.scenario.model === 'string' ? presetsById.get(state.scenario.model) : null;
     const info = $('#model-info');
     info.replaceChildren();
-    if (preset?.source) {
-      const source = /^https?:\/\//.test(preset.source)
-        ? el('a', { href: preset.source, textContent: preset.source, rel: 'noopener noreferrer', target: '_blank' })
-        : document.createTextNode(preset.source);
-      info.append(`${preset.id} · `, source);
+    if (preset) {
+      const link = (url) => el('a', { href: url, textContent: url.replace(/^https?:\/\/(huggingface\.co\/)?/, ''),
+        rel: 'noopener noreferrer', target: '_blank' });
+      info.append([preset.id, preset.family, preset.released].filter(Boolean).join(' · '));
+      if (/^https?:\/\//.test(preset.official ?? '')) info.append(' · ', link(preset.official));
+      if (preset.source) {
+        info.append(el('details', { className: 'source' }, [el('summary', { textContent: t('model.source') }),
+          /^https?:\/\//.test(preset.source) ? link(preset.source) : preset.source]));
+      }
     }
   }
 

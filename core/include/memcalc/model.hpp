@@ -66,6 +66,7 @@ struct Mixer {
   double conv_kernel = 0;     // K: the causal conv keeps K − 1 past inputs
   bool conv_bias = false;     // Mamba conv1d bias
   bool proj_bias = false;     // bias on the in/out projections (short_conv, Mamba use_bias)
+  bool gated_norm = true;     // Mamba-2: the gated RMSNorm before out_proj (Falcon-H1 mamba_rms_norm)
 
   bool holds_kv() const { return (kind == MixerKind::attention || kind == MixerKind::mla) && !kv_shared; }
   bool is_recurrent() const { return kind != MixerKind::attention && kind != MixerKind::mla; }
@@ -85,6 +86,8 @@ struct Ffn {
   bool router_bias = false;        // per-expert score bias (DeepSeek-V3 e_score_correction_bias, gpt-oss)
   bool shared_expert_gate = false; // Qwen2-MoE/Qwen3-Next: a 1-wide sigmoid gate on the shared expert
   bool expert_bias = false;        // biases inside every expert (gpt-oss)
+  bool router_scale = false;       // a learned scale on the router input and one per expert (Gemma 4)
+  double dense_width = 0;          // moe: a dense MLP beside the experts, summed with them (Gemma 4)
   bool operator==(const Ffn&) const = default;
 };
 
@@ -98,6 +101,10 @@ struct Layer {
   std::vector<Mixer> mixers;  // usually one; Falcon-H1 runs attention and Mamba-2 side by side;
                               //   Nemotron-H's MLP-only layers have none
   Ffn ffn;
+  double per_layer_input = 0; // width p of the per-layer embedding fed in (Gemma 3n/4 PLE): a p×h gate,
+                              //   an h×p projection and a norm
+  double extra_norms = 0;     // norms beyond the pre-norms (Gemma 4 MoE layers: 3)
+  double scalars = 0;         // learned scalars (Gemma 4 layer_scalar)
   std::uint32_t kept = 0;     // KeptPart bits
   bool operator==(const Layer&) const = default;
   bool is_moe() const { return ffn.kind == FfnKind::moe; }
@@ -144,6 +151,7 @@ struct ModelConfig {
   std::string model_type;
   std::string family;  // presets: family name for grouping ("Qwen3.5", "gpt-oss")
   std::string released;  // presets: year-month of the release
+  std::string official;  // presets: the official repository of the checkpoint
 
   // The language model's main shape (the first attention layer's, for hybrid models).
   double vocab_size = 0;         // V
@@ -186,6 +194,8 @@ struct ModelConfig {
   double qk_nope_head_dim = 0;
   double v_head_dim = 0;
 
+  double per_layer_input_vocab = 0;  // Gemma 3n/4: rows of the per-layer embedding table (0 = none),
+                                     //   each L × per_layer_input wide, with its projection from h
   std::vector<Layer> layers;      // L entries, in order
   std::vector<Layer> mtp_layers;  // multi-token-prediction modules: on disk, loaded only for MTP
                                   //   speculative decoding (DeepSeek num_nextn_predict_layers, ...)
@@ -195,9 +205,6 @@ struct ModelConfig {
   double published_params = 0;        // from the preset's citation; 0 = none
   bool published_params_exact = false;
   std::string published_params_source;
-  double published_active_params = 0;
-  std::string published_active_source;
-  bool published_active_excludes_embedding = false;  // the publisher's "active" leaves out the input embedding
 
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }
