@@ -52,7 +52,7 @@ struct KvFigures {
   double indexer_per_token = 0;    // DSA indexer cache, bytes per token
   double indexer_per_sequence = 0;
 };
-KvFigures kv_figures(const ModelConfig& m, double tokens, double tp, double e);
+KvFigures kv_figures(const ModelTensors& t, double tokens, double tp, double e);
 
 void add_training(const Scenario& s, const ModelTensors& t, Breakdown& out);
 void add_inference(const Scenario& s, const ModelTensors& t, Breakdown& out);

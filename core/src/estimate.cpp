@@ -130,8 +130,9 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t) {
       return total_of(x, t) <= gpu;
     });
     x = s;
-    for (double tp = 1; tp <= 1024; ++tp) {
-      if (!tensor_parallel_problem(s.model, tp).empty()) continue;
+    const double heads = s.model.num_heads > 0 ? s.model.num_heads : 1024;
+    for (double tp = 1; tp <= std::min(heads, 1024.0); ++tp) {
+      if (std::fmod(heads, tp) != 0 || !tensor_parallel_problem(s.model, tp).empty()) continue;
       x.inference.tp = tp;
       if (total_of(x, t) <= gpu) {
         lim.min_gpus = tp;
@@ -183,16 +184,22 @@ Result estimate(const Scenario& s) {
                               : "the explicit estimate is below the 1.5–2.5× weights rule of thumb (short context, small batch)"});
   }
   r.mode = s.mode;
+  auto same = [](const char* x, const char* y) { return x == y || (x && y && std::string_view(x) == y); };
   for (const Layer& layer : s.model.layers) {
     LayerSummary l;
+    if (!layer.mixers.empty()) l.mixer = mixer_name(layer.mixers[0]);
+    if (layer.mixers.size() > 1) l.mixer2 = mixer_name(layer.mixers[1]);
     for (const Mixer& x : layer.mixers) {
-      l.mixer += (l.mixer.empty() ? "" : "+") + std::string(mixer_name(x));
       l.kv = l.kv || x.holds_kv();
       l.state = l.state || x.is_recurrent();
     }
-    if (l.mixer.empty()) l.mixer = "none";
     l.ffn = ffn_name(layer.ffn.kind);
-    r.layers.push_back(std::move(l));
+    LayerSummary* last = r.layers.empty() ? nullptr : &r.layers.back();
+    if (last && same(last->mixer, l.mixer) && same(last->mixer2, l.mixer2) && same(last->ffn, l.ffn) &&
+        last->kv == l.kv && last->state == l.state)
+      last->count += 1;
+    else
+      r.layers.push_back(l);
   }
   r.fit.gpu_bytes = s.gpu.memory_bytes;
   r.fit.count = s.gpu.count;
@@ -251,10 +258,11 @@ Json result_to_json(const Result& r) {
   Json layers = Json::array();
   for (const auto& l : r.layers) {
     Json j = Json::object();
-    j.set("mixer", l.mixer);
+    j.set("mixer", l.mixer2 ? std::string(l.mixer) + "+" + l.mixer2 : std::string(l.mixer));
     j.set("ffn", l.ffn);
     j.set("kv", l.kv);
     j.set("state", l.state);
+    j.set("count", l.count);
     layers.push(std::move(j));
   }
   out.set("layers", std::move(layers));

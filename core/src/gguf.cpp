@@ -164,8 +164,8 @@ double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype
   double bytes = 0;
   for (const auto& x : t.embedding) bytes += typed(x, -1);
   for (const auto& x : t.head) bytes += typed(x, -1);
-  for (std::size_t l = 0; l < t.layer_kind.size(); ++l)
-    for (const auto& x : t.kinds[t.layer_kind[l]]) bytes += typed(x, static_cast<long long>(l));
+  for (std::size_t l = 0; l < t.layer_kind->size(); ++l)
+    for (const auto& x : t.kinds[(*t.layer_kind)[l]]) bytes += typed(x, static_cast<long long>(l));
   return bytes;
 }
 

@@ -87,6 +87,7 @@ constexpr std::string_view kKnownFields[] = {
     "attention_use_bidirectional", "routed_layer_pattern", "stream_and_decode_in_f32",
     "expert_intermediate_size", "for_llm_compressor", "ignore_index", "media_placeholder_token_id",
     "use_unified_vision_chunk", "video_placeholder", "audio_ms_per_token", "enable_moe_block",
+    "num_shared_experts", "use_grouped_topk", "model_max_length",
 };
 
 bool known_field(std::string_view key) {
@@ -108,7 +109,7 @@ bool layernorm_type(std::string_view t) {
 bool untied_by_default(std::string_view t) {
   return one_of(t, {"llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "phi3",
                     "olmo", "olmo2", "olmo3", "olmoe", "deepseek_v2", "deepseek_v3", "deepseek_v32",
-                    "gpt_neox", "starcoder2", "falcon", "cohere", "qwen3_next", "qwen3_5_text",
+                    "gpt_neox", "starcoder2", "falcon", "cohere", "qwen3_next", "qwen3_5_text", "glm_moe_dsa",
                     "qwen3_5_moe_text", "gpt_oss", "glm4_moe", "minimax", "minimax_m2", "llama4_text",
                     "kimi_linear", "kimi_k2", "nemotron_h", "jamba", "granitemoehybrid", "falcon_h1",
                     "ernie4_5_moe", "mistral3"});
@@ -120,7 +121,7 @@ bool known_model_type(std::string_view t) {
   return one_of(t, {"gpt2", "gpt_neo", "gpt_neox", "gptj", "opt", "bloom", "falcon", "phi", "phi3", "starcoder2",
                     "gpt_bigcode", "mpt", "olmo", "olmo2", "olmo3", "olmoe", "llama", "mistral", "mixtral", "qwen2",
                     "qwen2_moe", "qwen3", "qwen3_moe", "qwen3_next", "qwen3_5_text", "qwen3_5_moe_text", "qwen3_5",
-                    "qwen3_5_moe", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "deepseek_v2",
+                    "qwen3_5_moe", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "deepseek_v2", "glm_moe_dsa",
                     "deepseek_v3", "deepseek_v32", "kimi_k2", "kimi_k25", "kimi_linear", "glm4_moe", "minimax",
                     "minimax_m1", "minimax_m2", "gpt_oss", "llama4", "llama4_text", "mistral3", "nemotron",
                     "nemotron_h", "granitemoehybrid", "falcon_h1", "jamba", "lfm2", "smollm3", "cohere"});
@@ -423,30 +424,71 @@ bool glob(std::string_view p, std::string_view s) {
   return pi == p.size();
 }
 
-bool module_matches(std::string pattern, const std::string& path) {
-  const bool regex = pattern.rfind("re:", 0) == 0;
-  if (regex) {
-    pattern = pattern.substr(3);
-    std::string g;
-    bool anchored_end = false;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-      if (pattern[i] == '.' && i + 1 < pattern.size() && pattern[i + 1] == '*') {
-        g += '*';
-        ++i;
-      } else if (pattern[i] == '\\' && i + 1 < pattern.size()) {
-        g += pattern[++i];
-      } else if (pattern[i] == '$') {
-        anchored_end = true;
-      } else if (pattern[i] != '^') {
-        g += pattern[i];
-      }
+// A module pattern of modules_to_not_convert / ignore / exclude_modules, compiled once: glob forms
+// for the module itself, anything inside it and (for a bare name) the name at any depth; the layer
+// it names, if it names one, so that per-layer lists (thousands of entries) test only their layer.
+struct ModulePattern {
+  std::vector<std::string> globs;
+  long layer = -1;
+};
+
+// Expands the first "(a|b|c)" group of a regular expression into one pattern per alternative.
+std::vector<std::string> expand_alternatives(const std::string& pattern) {
+  const auto open = pattern.find('('), close = pattern.find(')', open == std::string::npos ? 0 : open);
+  if (open == std::string::npos || close == std::string::npos) return {pattern};
+  std::vector<std::string> out;
+  const std::string head = pattern.substr(0, open), tail = pattern.substr(close + 1);
+  std::size_t start = open + 1;
+  for (std::size_t i = start; i <= close; ++i)
+    if (i == close || pattern[i] == '|') {
+      for (auto& rest : expand_alternatives(tail)) out.push_back(head + pattern.substr(start, i - start) + rest);
+      start = i + 1;
     }
-    return glob(anchored_end ? g : g + "*", path);
+  return out;
+}
+
+ModulePattern compile_pattern(std::string pattern) {
+  ModulePattern out;
+  const bool regex = pattern.rfind("re:", 0) == 0;
+  for (const char* nested : {"language_model.", "model.model."})  // multimodal wrappers' prefixes
+    for (auto at = pattern.find(nested); at != std::string::npos; at = pattern.find(nested))
+      pattern.erase(at, std::string_view(nested) == "model.model." ? 6 : std::string_view(nested).size());
+  if (regex) {
+    for (const auto& alternative : expand_alternatives(pattern.substr(3))) {
+      std::string g;
+      bool anchored_end = false;
+      for (std::size_t i = 0; i < alternative.size(); ++i) {
+        if (alternative[i] == '.' && i + 1 < alternative.size() && alternative[i + 1] == '*') {
+          g += '*';
+          ++i;
+        } else if (alternative[i] == '\\' && i + 1 < alternative.size()) {
+          g += alternative[++i];
+        } else if (alternative[i] == '$') {
+          anchored_end = true;
+        } else if (alternative[i] != '^') {
+          g += alternative[i];
+        }
+      }
+      out.globs.push_back(anchored_end ? g : g + "*");
+    }
+    return out;
   }
-  // A plain name: the module itself or anything inside it; a bare name also matches at any depth.
-  if (glob(pattern, path) || glob(pattern + ".*", path)) return true;
-  return pattern.find('.') == std::string::npos && pattern.find('*') == std::string::npos &&
-         (glob("*." + pattern, path) || glob("*." + pattern + ".*", path));
+  out.globs = {pattern, pattern + ".*"};
+  if (pattern.find('.') == std::string::npos && pattern.find('*') == std::string::npos)
+    out.globs.insert(out.globs.end(), {"*." + pattern, "*." + pattern + ".*"});
+  if (const auto at = pattern.find("layers."); at != std::string::npos && pattern.find('*') > at) {
+    long n = 0;
+    std::size_t i = at + 7;
+    for (; i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9'; ++i) n = n * 10 + (pattern[i] - '0');
+    if (i > at + 7 && i < pattern.size() && pattern[i] == '.') out.layer = n;
+  }
+  return out;
+}
+
+bool module_matches(const ModulePattern& p, std::string_view path) {
+  for (const auto& g : p.globs)
+    if (glob(g, path)) return true;
+  return false;
 }
 
 std::vector<std::string> string_list(const Json* v) {
@@ -789,7 +831,7 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
     m.experts_per_token = r.number({"num_experts_per_tok", "num_experts_per_token", "top_k_experts", "moe_topk"}, 0);
     // gpt-oss, Mixtral and Llama 4 size an expert by intermediate_size; the others by moe_intermediate_size.
     m.moe_intermediate_size = r.number({"moe_intermediate_size"}, m.intermediate_size);
-    m.shared_experts = r.number({"n_shared_experts"}, 0);
+    m.shared_experts = r.number({"n_shared_experts", "num_shared_experts"}, 0);
     m.shared_intermediate_size = r.number({"moe_shared_expert_intermediate_size"}, m.moe_intermediate_size);
     if (double s = r.number({"shared_expert_intermediate_size"}, 0); s > 0) {
       m.shared_experts = 1;  // Qwen2-MoE/Qwen3-Next: one shared expert of that width with a sigmoid gate
@@ -814,7 +856,7 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
     // Per-expert score biases: DeepSeek-V3 noaux_tc, GLM-4.5, Nemotron-H, MiniMax use_routing_bias;
     // gpt-oss's router is a Linear with a bias; its experts carry biases too.
     moe.router_bias = r.text("topk_method") == "noaux_tc" ||
-                      one_of(t, {"glm4_moe", "nemotron_h", "gpt_oss", "deepseek_v32", "kimi_linear"}) ||
+                      one_of(t, {"glm4_moe", "glm_moe_dsa", "gpt_oss", "deepseek_v32", "kimi_linear"}) ||
                       r.flag("use_routing_bias", false);
     moe.expert_bias = t == "gpt_oss";
   }
@@ -831,6 +873,7 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   m.num_kv_heads = m.is_mla() ? m.num_heads : kv;
 
   // The layer list.
+  std::vector<Layer> layers;
   if (sane_depth) {
     const Layout layout = read_layout(r, t, L);
     const auto n = static_cast<std::size_t>(L);
@@ -990,12 +1033,12 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
           if (layer.ffn.width <= 0) layer.ffn.kind = FfnKind::none;
         }
         if (double_wide && shared_kv > 0 && li >= L - shared_kv && layer.ffn.kind == FfnKind::dense) layer.ffn.width *= 2;
-        m.layers.push_back(std::move(layer));
+        layers.push_back(std::move(layer));
       }
-      if (slots.size() < n) m.layers.clear();
+      if (slots.size() < n) layers.clear();
     }
     // The main shape follows the first attention layer where the top-level fields do not say.
-    for (const auto& layer : m.layers)
+    for (const auto& layer : layers)
       for (const auto& x : layer.mixers)
         if (x.kind == MixerKind::attention && !x.kv_shared && m.num_kv_heads <= 0) m.num_kv_heads = x.kv_heads;
   }
@@ -1003,9 +1046,10 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   // Multi-token-prediction modules: a full-attention layer with the last layer's FFN, an input
   // projection 2h → h and its norms. On disk, not in headline totals, loaded only for MTP drafts.
   // Qwen3-Next checkpoints ship one MTP layer though the config does not say so (their safetensors
-  // total, 81,324,862,720, is the 79.67 B of the layers plus that module).
-  const double mtp = r.number({"num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_modules"}, t == "qwen3_next" ? 1 : 0);
-  if (mtp > 0 && mtp <= 16 && !m.layers.empty()) {
+  // total, 81,324,862,720, is the 79.67 B of the layers plus that module). MiniMax-M2's configs name
+  // num_mtp_modules, but its checkpoints hold no MTP weights (their safetensors totals are the layers').
+  const double mtp = r.number({"num_nextn_predict_layers", "mtp_num_hidden_layers"}, t == "qwen3_next" ? 1 : 0);
+  if (mtp > 0 && mtp <= 16 && !layers.empty()) {
     Layer x;
     Mixer attn;
     attn.kind = m.is_mla() ? MixerKind::mla : MixerKind::attention;
@@ -1017,8 +1061,8 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
     attn.q_lora_rank = m.q_lora_rank, attn.kv_lora_rank = m.kv_lora_rank;
     attn.qk_rope_head_dim = m.qk_rope_head_dim, attn.qk_nope_head_dim = m.qk_nope_head_dim;
     x.mixers.push_back(attn);
-    x.ffn = m.layers.back().ffn;
-    m.mtp_layers.assign(static_cast<std::size_t>(mtp), x);
+    x.ffn = layers.back().ffn;
+    m.mtp_layers = LayerList(std::vector<Layer>(static_cast<std::size_t>(mtp), x));
   }
 
   // SSM state dtype (vLLM copies mamba_ssm_dtype into mamba_ssm_cache_dtype for Qwen3.5).
@@ -1047,28 +1091,45 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   m.checkpoint = read_checkpoint(q && !q->is_null() ? q : nullptr, m.dtype_bytes, prefix, issues, keep16);
   m.checkpoint.state_bytes = state_bytes;
   if (!keep16.empty()) {
-    auto kept = [&](const std::string& path) {
-      for (const auto& p : keep16)
+    std::vector<ModulePattern> any_layer;                       // patterns for every layer
+    std::vector<std::vector<ModulePattern>> one_layer(layers.size());  // patterns naming one layer
+    for (const auto& p : keep16) {
+      ModulePattern compiled = compile_pattern(p);
+      if (compiled.layer < 0) any_layer.push_back(std::move(compiled));
+      else if (static_cast<std::size_t>(compiled.layer) < one_layer.size())
+        one_layer[static_cast<std::size_t>(compiled.layer)].push_back(std::move(compiled));
+    }
+    auto kept = [&](long layer, std::string_view path) {
+      for (const auto& p : one_layer[static_cast<std::size_t>(layer)])
+        if (module_matches(p, path)) return true;
+      for (const auto& p : any_layer)
         if (module_matches(p, path)) return true;
       return false;
     };
-    m.checkpoint.keep_embedding = kept("model.embed_tokens") || kept("model.language_model.embed_tokens") ||
-                                  m.checkpoint.keep_embedding;
+    m.checkpoint.keep_embedding = true;
     m.checkpoint.keep_head = true;
-    for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    std::string path;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
       const std::string base = "model.layers." + std::to_string(i) + ".";
-      Layer& layer = m.layers[i];
-      if (kept(base + "self_attn") || kept(base + "self_attn.q_proj") || kept(base + "attention")) layer.kept |= kept_attention;
-      if (kept(base + "mlp") || kept(base + "mlp.down_proj")) layer.kept |= kept_dense_mlp;
-      if (kept(base + "mlp.experts") || kept(base + "block_sparse_moe.experts")) layer.kept |= kept_experts;
-      if (kept(base + "mlp.shared_experts") || kept(base + "mlp.shared_expert") || kept(base + "shared_mlp"))
-        layer.kept |= kept_shared_experts;
-      if (kept(base + "linear_attn") || kept(base + "linear_attn.in_proj_qkvz") || kept(base + "mamba") || kept(base + "mixer") ||
-          kept(base + "self_attn.in_proj"))
-        layer.kept |= kept_recurrent;
+      const auto li = static_cast<long>(i);
+      auto any = [&](std::initializer_list<const char*> modules) {
+        for (const char* module : modules) {
+          path = base;
+          path += module;
+          if (kept(li, path)) return true;
+        }
+        return false;
+      };
+      Layer& layer = layers[i];
+      if (any({"self_attn", "self_attn.q_proj", "attention"})) layer.kept |= kept_attention;
+      if (any({"mlp", "mlp.down_proj"})) layer.kept |= kept_dense_mlp;
+      if (any({"mlp.experts", "block_sparse_moe.experts"})) layer.kept |= kept_experts;
+      if (any({"mlp.shared_experts", "mlp.shared_expert", "shared_mlp"})) layer.kept |= kept_shared_experts;
+      if (any({"linear_attn", "linear_attn.in_proj_qkvz", "mamba", "mixer"})) layer.kept |= kept_recurrent;
     }
   }
 
+  m.layers = LayerList(std::move(layers));
   if (nested) {
     for (const auto& [key, value] : outer.as_object())
       if (!known_field(key)) issues.push_back({prefix + "." + key, Severity::info, "not used by the estimate"});

@@ -55,16 +55,17 @@ std::string kv_groups_text(const std::vector<CacheGroup>& groups, double e, doub
 
 }  // namespace
 
-KvFigures kv_figures(const ModelConfig& m, double tokens, double tp, double e) {
+KvFigures kv_figures(const ModelTensors& t, double tokens, double tp, double e) {
   KvFigures k;
-  for (const Layer& layer : m.layers)
-    for (const Mixer& x : layer.mixers) {
+  for (std::size_t kind = 0; kind < t.kinds.size(); ++kind)
+    for (const Mixer& x : t.kind_layer[kind]->mixers) {
+      const double n = t.kind_count[kind];
       const double per = kv_elements_per_token(x, tp);
-      k.per_token += per * e;
-      k.per_sequence += per * e * cached_tokens(x, tokens);
+      k.per_token += n * per * e;
+      k.per_sequence += n * per * e * cached_tokens(x, tokens);
       const double idx = indexer_bytes_per_token(x);
-      k.indexer_per_token += idx;
-      k.indexer_per_sequence += idx * cached_tokens(x, tokens);
+      k.indexer_per_token += n * idx;
+      k.indexer_per_sequence += n * idx * cached_tokens(x, tokens);
     }
   return k;
 }
@@ -84,12 +85,12 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
           num(8 * wt.bytes / (wt.kept16 + wt.quantized > 0 ? wt.kept16 + wt.quantized : count_params(m).total - count_params(m).encoders)) +
           " bits per weight on average)";
     } else if (wt.quantized > 0) {
-      f = num(wt.quantized) + " weights in " + s.name + " + " + num(wt.kept16) + " kept at " +
+      f = num(wt.quantized) + " weights in " + storage_name(m, in.weight_dtype) + " + " + num(wt.kept16) + " kept at " +
           bytes_per(in.weight_dtype == WeightDtype::auto_ || s.dense_bytes != 2 ? s.dense_bytes : 2) +
           " (embeddings, output layer, norms, routers" +
           (m.checkpoint.format == WeightFormat::mxfp4 && in.weight_dtype == WeightDtype::auto_ ? ", attention" : "") + ")";
     } else {
-      f = num(wt.kept16) + " params × " + bytes_per(s.dense_bytes) + (in.weight_dtype == WeightDtype::auto_ ? " (" + s.name + ")" : "");
+      f = num(wt.kept16) + " params × " + bytes_per(s.dense_bytes) + (in.weight_dtype == WeightDtype::auto_ ? " (" + storage_name(m, in.weight_dtype) + ")" : "");
     }
     return f + (tp > 1 ? " ÷ tp " + num(tp) : "") + " = " + num(wt.bytes) + " B" + (tp > 1 ? " in all" : "");
   }, is_gguf(in.weight_dtype) ? "llama.cpp quantizer per-tensor types (llama_tensor_get_type) and ggml block sizes"
@@ -116,12 +117,12 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
 
   // KV cache, per layer.
   const double tokens = in.context_len, b = in.batch_size, e = kv_element_bytes(in.kv_dtype, m);
-  const KvFigures kv = kv_figures(m, tokens, tp, e);
+  const KvFigures kv = kv_figures(t, tokens, tp, e);
   out.kv_bytes_per_token = kv.per_token;
   out.add("kv_cache", kv.per_sequence * b, Basis::exact, [&] {
     std::vector<CacheGroup> groups;
-    for (const Layer& layer : m.layers)
-      for (const Mixer& x : layer.mixers) {
+    for (std::size_t kind = 0; kind < t.kinds.size(); ++kind)
+      for (const Mixer& x : t.kind_layer[kind]->mixers) {
         const double per = kv_elements_per_token(x, tp);
         if (per <= 0) continue;
         std::string what;
@@ -133,15 +134,15 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
                  (x.v_head_dim != x.head_dim ? "/" + num(x.v_head_dim) : "") + ")";
         if (x.span != AttentionSpan::full) what += ", W " + num(x.window);
         auto it = std::find_if(groups.begin(), groups.end(), [&](const CacheGroup& g) { return g.what == what; });
-        if (it == groups.end()) groups.push_back({what, 1, per, cached_tokens(x, tokens)});
-        else it->layers += 1;
+        if (it == groups.end()) groups.push_back({what, t.kind_count[kind], per, cached_tokens(x, tokens)});
+        else it->layers += t.kind_count[kind];
       }
     std::string f = groups.empty() ? std::string("no layer caches keys and values") : kv_groups_text(groups, e, b);
     double shared = 0, recurrent = 0;
-    for (const Layer& layer : m.layers)
-      for (const Mixer& x : layer.mixers) {
-        if (x.kv_shared) shared += 1;
-        if (x.is_recurrent()) recurrent += 1;
+    for (std::size_t kind = 0; kind < t.kinds.size(); ++kind)
+      for (const Mixer& x : t.kind_layer[kind]->mixers) {
+        if (x.kv_shared) shared += t.kind_count[kind];
+        if (x.is_recurrent()) recurrent += t.kind_count[kind];
       }
     if (shared > 0) f += "; " + num(shared) + " KV-shared layers store none";
     if (recurrent > 0) f += "; " + num(recurrent) + " recurrent layers keep a fixed state instead";
@@ -160,15 +161,16 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   // Recurrent state, per sequence, whatever the context length.
   double conv = 0, ssm = 0, state = 0, recurrent_layers = 0;
   double e_ssm = 0;
-  for (const Layer& layer : m.layers)
-    for (const Mixer& x : layer.mixers) {
+  for (std::size_t kind = 0; kind < t.kinds.size(); ++kind)
+    for (const Mixer& x : t.kind_layer[kind]->mixers) {
       if (!x.is_recurrent()) continue;
+      const double n = t.kind_count[kind];
       const RecurrentState rs = recurrent_state(x, tp);
       e_ssm = state_element_bytes(in.state_dtype, m, x);
-      conv += rs.conv;
-      ssm += rs.ssm;
-      state += rs.conv * e + rs.ssm * e_ssm;
-      recurrent_layers += 1;
+      conv += n * rs.conv;
+      ssm += n * rs.ssm;
+      state += n * (rs.conv * e + rs.ssm * e_ssm);
+      recurrent_layers += n;
     }
   out.recurrent_state_bytes_per_sequence = state;
   if (state > 0) {

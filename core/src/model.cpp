@@ -64,11 +64,26 @@ const char* weight_format_name(WeightFormat f) {
   return "bf16";
 }
 
+const std::vector<Layer> LayerList::kNone;
+const std::vector<std::size_t> LayerList::kNoIndex;
+
+LayerList::LayerList(std::vector<Layer> layers) {
+  Data d;
+  d.layers = std::move(layers);
+  for (std::size_t l = 0; l < d.layers.size(); ++l) {
+    std::size_t k = 0;
+    while (k < d.kinds.size() && !(d.layers[d.kinds[k]] == d.layers[l])) ++k;
+    if (k == d.kinds.size()) d.kinds.push_back(l);
+    d.kind_of.push_back(k);
+  }
+  data_ = std::make_shared<const Data>(std::move(d));
+}
+
 std::string tensor_parallel_problem(const ModelConfig& m, double tp) {
   if (tp <= 1) return {};
   auto divides = [tp](double n) { return n > 0 && std::fmod(n, tp) == 0; };
-  for (const Layer& layer : m.layers)
-    for (const Mixer& x : layer.mixers) {
+  for (const std::size_t first : m.layers.kinds())
+    for (const Mixer& x : m.layers[first].mixers) {
       if (x.kind == MixerKind::attention || x.kind == MixerKind::mla) {
         if (!divides(x.heads)) return "must divide the model's " + detail::num(x.heads) + " attention heads";
         if (x.kind == MixerKind::attention && !divides(x.kv_heads) && std::fmod(tp, x.kv_heads) != 0)

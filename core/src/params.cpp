@@ -78,19 +78,15 @@ ModelTensors model_tensors(const ModelConfig& m) {
     t.embedding.push_back({TensorRole::vector, m.layers.front().per_layer_input, 1});
   }
 
-  t.layer_kind.reserve(m.layers.size());
-  for (const Layer& layer : m.layers) {
-    std::size_t k = 0;
-    while (k < t.kind_layer.size() && !(*t.kind_layer[k] == layer)) ++k;
-    if (k == t.kind_layer.size()) {
-      t.kind_layer.push_back(&layer);
-      t.kinds.emplace_back();
-      layer_tensors(m, layer, t.kinds.back());
-      t.kind_count.push_back(0);
-    }
-    t.kind_count[k] += 1;
-    t.layer_kind.push_back(k);
+  const std::vector<std::size_t>& first = m.layers.kinds();
+  t.layer_kind = &m.layers.kind_of();
+  t.kinds.resize(first.size());
+  t.kind_count.assign(first.size(), 0);
+  for (std::size_t k = 0; k < first.size(); ++k) {
+    t.kind_layer.push_back(&m.layers[first[k]]);
+    layer_tensors(m, m.layers[first[k]], t.kinds[k]);
   }
+  for (const std::size_t k : m.layers.kind_of()) t.kind_count[k] += 1;
 
   if (norm_size(m) > 0) t.head.push_back({TensorRole::vector, norm_size(m), 1});
   if (!m.tied_embeddings) t.head.push_back({TensorRole::lm_head, h, m.vocab_size});

@@ -53,11 +53,17 @@ struct ModelTensors {
   std::vector<Tensors> kinds;             // one list per distinct layer
   std::vector<const Layer*> kind_layer;   // the layer each kind describes
   std::vector<double> kind_count;         // how many layers of each kind
-  std::vector<std::size_t> layer_kind;    // the kind of each layer, in order
+  const std::vector<std::size_t>* layer_kind = nullptr;  // the kind of each layer, in order (the model's)
   Tensors head;                           // final norm, and the output projection when untied
   Tensors encoders;                       // vision and audio towers
   Tensors mtp;                            // multi-token-prediction modules
   double experts_per_token = 0;           // for active counts
+  // The weights' bytes for the last weight type asked: an estimate's searches ask for the same one.
+  struct WeightsMemo {
+    int dtype = -1;
+    double bytes = 0, quantized = 0, kept16 = 0;
+  };
+  mutable WeightsMemo weights_memo;
 };
 
 ModelTensors model_tensors(const ModelConfig& m);

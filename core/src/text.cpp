@@ -6,16 +6,22 @@
 namespace memcalc::detail {
 
 std::string num(double v) {
-  char buf[64];
   if (v != std::floor(v) || std::fabs(v) >= 1e18) {
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
   }
-  std::snprintf(buf, sizeof buf, "%.0f", std::fabs(v));
-  std::string digits = buf, out = v < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+  // Whole numbers below 10^18 are exact in 64 bits: their digits, grouped by threes.
+  char digits[32];
+  int n = 0;
+  for (auto u = static_cast<unsigned long long>(std::fabs(v)); n == 0 || u > 0; u /= 10)
+    digits[n++] = static_cast<char>('0' + u % 10);
+  std::string out;
+  out.reserve(static_cast<std::size_t>(n + n / 3 + 1));
+  if (v < 0) out += '-';
+  for (int i = n - 1; i >= 0; --i) {
     out += digits[i];
+    if (i > 0 && i % 3 == 0) out += ',';
   }
   return out;
 }

@@ -35,10 +35,11 @@ struct StageShape {
 StageShape first_stage(const ModelTensors& t, double pp) {
   StageShape st;
   st.kind_layers.assign(t.kinds.size(), 0);
-  const auto per_stage = static_cast<std::size_t>(std::ceil(static_cast<double>(t.layer_kind.size()) / pp));
-  for (std::size_t l = 0; l < per_stage && l < t.layer_kind.size(); ++l) {
-    st.kind_layers[t.layer_kind[l]] += 1;
-    st.last_kind = t.layer_kind[l];
+  const std::vector<std::size_t>& kinds = *t.layer_kind;
+  const auto per_stage = static_cast<std::size_t>(std::ceil(static_cast<double>(kinds.size()) / pp));
+  for (std::size_t l = 0; l < per_stage && l < kinds.size(); ++l) {
+    st.kind_layers[kinds[l]] += 1;
+    st.last_kind = kinds[l];
     st.layers += 1;
   }
   return st;

@@ -47,7 +47,6 @@ Storage storage_of(const ModelConfig& m, WeightDtype w) {
       s.experts_only = c.experts_only;
       if (c.format == WeightFormat::f32 || c.format == WeightFormat::f16 || c.format == WeightFormat::bf16)
         s.dense_bytes = dense_bytes_of(c.format);
-      s.name = std::string("auto: ") + weight_format_name(c.format);
       return s;
     }
     case WeightDtype::fp32: s.format = WeightFormat::f32; s.dense_bytes = 4; break;
@@ -63,8 +62,11 @@ Storage storage_of(const ModelConfig& m, WeightDtype w) {
     case WeightDtype::awq_int4: s.format = WeightFormat::awq, s.bits = 4, s.group_size = 128, s.zero_points = true; break;
     default: break;  // int8, int4, nf4 and the GGUF types are handled by their own rules
   }
-  s.name = std::string(enum_name(w));
   return s;
+}
+
+std::string storage_name(const ModelConfig& m, WeightDtype w) {
+  return w == WeightDtype::auto_ ? std::string("auto: ") + weight_format_name(m.checkpoint.format) : std::string(enum_name(w));
 }
 
 bool is_quantized(const Tensor& t, const Storage& s, std::uint32_t kept) {
@@ -94,6 +96,14 @@ double stored_bytes(const Tensor& t, const Storage& s, std::uint32_t kept) {
 }
 
 WeightTally language_model_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
+  ModelTensors::WeightsMemo& memo = t.weights_memo;
+  if (memo.dtype == static_cast<int>(w)) return {memo.bytes, memo.quantized, memo.kept16};
+  const WeightTally tally = count_weights(m, t, w);
+  memo = {static_cast<int>(w), tally.bytes, tally.quantized, tally.kept16};
+  return tally;
+}
+
+WeightTally count_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
   WeightTally tally;
   if (is_gguf(w)) {
     tally.bytes = gguf_model_bytes(m, t, w);

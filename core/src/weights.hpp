@@ -19,10 +19,10 @@ struct Storage {
   bool act_order_index = false;  // gptq g_idx
   bool double_quant = false;     // bnb 4-bit
   bool experts_only = false;     // mxfp4 checkpoints quantize the MoE experts alone
-  std::string name;              // as the formula shows it
 };
 
 Storage storage_of(const ModelConfig& m, WeightDtype w);
+std::string storage_name(const ModelConfig& m, WeightDtype w);  // as formulas show it: "auto: mxfp4", "nvfp4"
 
 // Whether `s` quantizes the tensor, and its bytes (all its copies). `kept` is its layer's KeptPart bits.
 bool is_quantized(const Tensor& t, const Storage& s, std::uint32_t kept);
@@ -34,8 +34,10 @@ struct WeightTally {
   double kept16 = 0;     // elements kept unquantized
 };
 
-// The language model's weights (embeddings, layers, head) in weight_dtype w.
+// The language model's weights (embeddings, layers, head) in weight_dtype w; remembered in `t` for
+// the next call with the same type.
 WeightTally language_model_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
+WeightTally count_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
 
 // Bytes per element of a KV cache type ("auto": the model's dtype).
 double kv_element_bytes(KvDtype k, const ModelConfig& m);

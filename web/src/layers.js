@@ -19,7 +19,9 @@ export function createLayerStrip(root) {
   const legend = root.querySelector('.layer-legend');
 
   function render(result) {
-    const layers = result.ok && Array.isArray(result.layers) ? result.layers : [];
+    // The result lists runs of alike layers ({ ..., count }); the strip has a cell per layer.
+    const layers = result.ok && Array.isArray(result.layers)
+      ? result.layers.flatMap((run) => Array.from({ length: run.count ?? 1 }, () => run)) : [];
     root.hidden = layers.length === 0;
     if (!layers.length) return;
     while (strip.children.length > layers.length) strip.lastChild.remove();

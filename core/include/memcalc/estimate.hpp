@@ -53,12 +53,14 @@ struct Limits {
   std::string min_gpus_layout; // e.g. "dp=8 (ZeRO-3)" or "tp=4"
 };
 
-// One layer of the layout, as the result lists it (the page draws it as a strip).
+// A run of alike consecutive layers, as the result lists the layout (the page draws it as a strip).
 struct LayerSummary {
-  std::string mixer;  // "full_attention", "sliding_attention", "gated_deltanet", "mla", ... ("a+b" for two)
-  std::string ffn;    // "dense", "moe" or "none"
-  bool kv = false;    // caches keys and values
-  bool state = false; // keeps a recurrent state
+  const char* mixer = "none";   // "full_attention", "sliding_attention", "gated_deltanet", "mla", ...
+  const char* mixer2 = nullptr; // a second mixer beside the first (Falcon-H1: attention + mamba2)
+  const char* ffn = "dense";    // "dense", "moe" or "none"
+  bool kv = false;              // caches keys and values
+  bool state = false;           // keeps a recurrent state
+  double count = 1;             // consecutive layers alike
 };
 
 struct Result {

@@ -9,7 +9,9 @@
 // All counts are plain numbers of elements (not bytes). Zero means "absent" for optional parts.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -110,6 +112,36 @@ struct Layer {
   bool is_moe() const { return ffn.kind == FfnKind::moe; }
 };
 
+// The layers of a model: built once by the importer, then only read. Copies share one list (an
+// estimate's searches copy the scenario many times), and the list knows which layers are alike.
+class LayerList {
+ public:
+  LayerList() = default;
+  explicit LayerList(std::vector<Layer> layers);
+
+  std::size_t size() const { return data_ ? data_->layers.size() : 0; }
+  bool empty() const { return size() == 0; }
+  const Layer& operator[](std::size_t i) const { return data_->layers[i]; }
+  const Layer& front() const { return data_->layers.front(); }
+  const Layer& back() const { return data_->layers.back(); }
+  std::vector<Layer>::const_iterator begin() const { return data_ ? data_->layers.begin() : kNone.begin(); }
+  std::vector<Layer>::const_iterator end() const { return data_ ? data_->layers.end() : kNone.end(); }
+
+  // Distinct layers: kind_of(l) indexes kinds(), the first layer of each distinct kind.
+  const std::vector<std::size_t>& kind_of() const { return data_ ? data_->kind_of : kNoIndex; }
+  const std::vector<std::size_t>& kinds() const { return data_ ? data_->kinds : kNoIndex; }
+
+ private:
+  struct Data {
+    std::vector<Layer> layers;
+    std::vector<std::size_t> kind_of;
+    std::vector<std::size_t> kinds;
+  };
+  std::shared_ptr<const Data> data_;
+  static const std::vector<Layer> kNone;
+  static const std::vector<std::size_t> kNoIndex;
+};
+
 // How the checkpoint stores its weights (quantization_config, else torch_dtype).
 enum class WeightFormat {
   f32, f16, bf16,
@@ -196,8 +228,8 @@ struct ModelConfig {
 
   double per_layer_input_vocab = 0;  // Gemma 3n/4: rows of the per-layer embedding table (0 = none),
                                      //   each L × per_layer_input wide, with its projection from h
-  std::vector<Layer> layers;      // L entries, in order
-  std::vector<Layer> mtp_layers;  // multi-token-prediction modules: on disk, loaded only for MTP
+  LayerList layers;               // L entries, in order
+  LayerList mtp_layers;           // multi-token-prediction modules: on disk, loaded only for MTP
                                   //   speculative decoding (DeepSeek num_nextn_predict_layers, ...)
   std::vector<Encoder> encoders;  // vision and audio towers (multimodal checkpoints)
   Checkpoint checkpoint;
