@@ -657,10 +657,10 @@ Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_
     n += positions * h;
     f += " + " + detail::num(positions) + " positions × " + detail::num(h);
   }
-  n += (biases ? 2 : 1) * h;  // final (or pre) norm
+  const bool qwen_merger = one_of(e.model_type, {"qwen3_vl", "qwen3_5", "qwen3_5_moe", "qwen3_vl_moe", "qwen2_5_vl", "qwen2_vl"});
+  if (!qwen_merger) n += (biases ? 2 : 1) * h;  // final (or pre) norm; Qwen's towers end in the merger's own norm
   double proj;
-  if (one_of(e.model_type, {"qwen3_vl", "qwen3_5", "qwen3_5_moe", "qwen3_vl_moe", "qwen2_5_vl", "qwen2_vl"}) ||
-      one_of(outer_type, {"kimi_k25", "kimi_vl"})) {
+  if (qwen_merger || one_of(outer_type, {"kimi_k25", "kimi_vl"})) {
     // Patch merger: LayerNorm, (h·m²)² + bias, GELU, h·m² → out + bias; deepstack mergers repeat it
     // after the listed blocks with a norm over h·m².
     const double hm = h * merge * merge;

@@ -94,7 +94,7 @@ TEST(Presets, ParameterCountsMatchPublishedFigures) {
     }
     SCOPED_TRACE(p.id + " (" + text(j, "published_params_source") + ")" + (why.empty() ? "" : "; " + why));
     if (j.find("published_params_exact") && j.find("published_params_exact")->as_bool()) {
-      EXPECT_EQ(ours, published);
+      EXPECT_EQ(ours, published) << "ours " << format_json_number(ours) << ", published " << format_json_number(published);
     } else {
       EXPECT_NEAR(ours / published, 1.0, tol) << "ours " << format_json_number(ours);
     }
