@@ -125,7 +125,9 @@ export function buildForm({ root, catalog, state, onChange }) {
     (b.released ?? '').localeCompare(a.released ?? '') || a.name.localeCompare(b.name));
 
   function openList() {
-    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    // The box shows the current model's name until the reader types: then every model is listed.
+    const query = search.value === modelLabel() ? '' : search.value;
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     matches = byFamily.filter((p) => {
       const text = `${p.id} ${p.name} ${p.family ?? ''}`.toLowerCase();
       return words.every((w) => text.includes(w));
