@@ -138,3 +138,89 @@ TEST(HfConfig, SlidingWindowLayersFollowTheArchitecture) {
 }
 
 }  // namespace
+
+namespace {
+
+// The importer's errors name the field; it never falls back to full attention silently.
+const Issue* first_error(const std::vector<Issue>& issues) {
+  for (const auto& i : issues)
+    if (i.severity == Severity::error) return &i;
+  return nullptr;
+}
+
+std::vector<Issue> import_issues(const char* config) {
+  std::vector<Issue> issues;
+  const ModelConfig m = model_from_hf_config(parse_json(config).value, "model", issues);
+  if (!has_errors(issues)) validate_model(m, "model", issues);
+  return issues;
+}
+
+TEST(HfConfig, UnknownLayerTypeIsAnErrorNamingTheField) {
+  const auto issues = import_issues(R"({"model_type":"qwen3_next","hidden_size":64,"num_hidden_layers":3,"num_attention_heads":4,
+    "intermediate_size":128,"vocab_size":100,"layer_types":["full_attention","hyper_attention","full_attention"]})");
+  const Issue* e = first_error(issues);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->field, "model.layer_types");
+  EXPECT_NE(e->message.find("hyper_attention"), std::string::npos);
+}
+
+TEST(HfConfig, PatternLengthMustMatchTheLayerCount) {
+  for (const char* config : {
+           R"({"model_type":"gpt_oss","hidden_size":64,"num_hidden_layers":4,"num_attention_heads":4,"intermediate_size":128,
+               "vocab_size":100,"sliding_window":8,"layer_types":["sliding_attention","full_attention"]})",
+           R"({"model_type":"nemotron_h","hidden_size":64,"num_hidden_layers":4,"num_attention_heads":4,"intermediate_size":128,
+               "vocab_size":100,"hybrid_override_pattern":"M*-"})",
+           R"({"model_type":"minimax","hidden_size":64,"num_hidden_layers":4,"num_attention_heads":4,"intermediate_size":128,
+               "vocab_size":100,"attn_type_list":[0,1]})"}) {
+    const Issue* e = first_error(import_issues(config));
+    ASSERT_NE(e, nullptr) << config;
+    EXPECT_NE(e->message.find("num_hidden_layers is 4"), std::string::npos) << e->field << ": " << e->message;
+  }
+}
+
+TEST(HfConfig, UnknownModelTypeIsEstimatedWithAWarning) {
+  const auto issues = import_issues(R"({"model_type":"zeta9","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":4,
+    "intermediate_size":128,"vocab_size":100})");
+  EXPECT_FALSE(has_errors(issues));
+  const Issue* w = issue_for(issues, "model.model_type");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->severity, Severity::warning);
+}
+
+TEST(HfConfig, AQuantizationMemcalcCannotSizeRefusesAuto) {
+  const char* scenario = R"({"mode":"inference","model":{"model_type":"llama","hidden_size":64,"num_hidden_layers":2,
+    "num_attention_heads":4,"intermediate_size":128,"vocab_size":100,"quantization_config":{"quant_method":"hqq"}}})";
+  const auto auto_result = parse_json(estimate_json(scenario));
+  EXPECT_FALSE(auto_result.value.find("ok")->as_bool());
+  bool named = false;
+  for (const auto& i : auto_result.value.find("issues")->as_array())
+    named = named || (i.find("field")->as_string() == "inference.weight_dtype" && i.find("severity")->as_string() == "error");
+  EXPECT_TRUE(named);
+  // An explicit weight type needs no sizing of the checkpoint's format.
+  std::string explicit_type(scenario);
+  explicit_type.replace(explicit_type.find(R"("mode":"inference")"), 18, R"("mode":"inference","inference":{"weight_dtype":"int4"})");
+  EXPECT_TRUE(parse_json(estimate_json(explicit_type)).value.find("ok")->as_bool());
+}
+
+TEST(HfConfig, HybridLayoutsAreReadLayerByLayer) {
+  std::vector<Issue> issues;
+  auto kinds = [&](const char* json) {
+    std::string out;
+    for (const Layer& l : model_from_hf_config(parse_json(json).value, "model", issues).layers)
+      out += l.mixers.empty() ? '-' : l.mixers[0].is_recurrent() ? 'R' : l.mixers[0].span == AttentionSpan::full ? 'A' : 'W';
+    return out;
+  };
+  // Qwen3-Next: every 4th layer full attention (full_attention_interval 4).
+  EXPECT_EQ(kinds(R"({"model_type":"qwen3_next","num_hidden_layers":8,"full_attention_interval":4})"), "RRRARRRA");
+  // Nemotron-H: M Mamba-2, * attention, - MLP only.
+  EXPECT_EQ(kinds(R"({"model_type":"nemotron_h","num_hidden_layers":5,"hybrid_override_pattern":"M-*-M"})"), "R-A-R");
+  // Jamba: attention where i % attn_layer_period == attn_layer_offset.
+  EXPECT_EQ(kinds(R"({"model_type":"jamba","num_hidden_layers":8,"attn_layer_period":8,"attn_layer_offset":4})"), "RRRRARRR");
+  // Llama 4: every 4th layer global (NoPE), the rest chunked.
+  EXPECT_EQ(kinds(R"({"model_type":"llama4_text","num_hidden_layers":8,"attention_chunk_size":8192})"), "WWWAWWWA");
+  // Kimi Linear: 1-based KDA layers; the rest MLA.
+  EXPECT_EQ(kinds(R"({"model_type":"kimi_linear","num_hidden_layers":4,"kv_lora_rank":512,
+                      "linear_attn_config":{"kda_layers":[1,2,3],"full_attn_layers":[4]}})"), "RRRA");
+}
+
+}  // namespace
