@@ -28,7 +28,7 @@ export interface TrainingConfig {
   optimizer?: 'adamw' | 'adam' | 'sgd' | 'sgd_momentum' | 'adamw_8bit' | 'adafactor' | 'lion';
   recompute?: 'none' | 'selective' | 'full';
   flash_attention?: boolean;
-  activation_formula?: 'seed' | 'architecture';
+  activation_formula?: 'seed' | 'architecture' | 'transformers';
   finetune?: 'full' | 'lora' | 'qlora';
   lora_rank?: number;
   parallel?: ParallelConfig;
@@ -38,11 +38,20 @@ export interface InferenceConfig {
   batch_size?: number;
   /** Prompt + generated tokens held in the KV cache. */
   context_len?: number;
+  /** "auto": as the checkpoint stores them (quantization_config, else torch_dtype). */
   weight_dtype?:
-    | 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4' | 'nf4'
+    | 'auto' | 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'fp8_block' | 'mxfp4' | 'nvfp4' | 'int8' | 'int4'
+    | 'gptq_int4' | 'awq_int4' | 'nf4'
     | 'q8_0' | 'q6_k' | 'q5_k_m' | 'q4_k_m' | 'q4_0' | 'q3_k_m' | 'q2_k';
-  kv_dtype?: 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4';
+  /** "auto": the model's dtype; q8_0 / q4_0 are llama.cpp cache types. */
+  kv_dtype?: 'auto' | 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'fp8_e4m3' | 'fp8_e5m2' | 'int8' | 'int4' | 'q8_0' | 'q4_0' | 'nvfp4';
+  /** Recurrent (SSM) state of hybrid models; "auto": the config's mamba_ssm_dtype, else the model dtype. */
+  state_dtype?: 'auto' | 'fp32' | 'bf16' | 'fp16';
   tp?: number;
+  /** Serve the language model alone: vision and audio towers not loaded. */
+  text_only?: boolean;
+  /** Load the multi-token-prediction layers (MTP speculative decoding). */
+  mtp?: boolean;
 }
 
 export type GpuConfig =
@@ -87,10 +96,35 @@ export interface Limits {
   min_gpus_layout: string;
 }
 
+/** A run of alike consecutive layers. */
+export interface LayerRun {
+  /** "full_attention", "sliding_attention", "chunked_attention", "mla", "mla_indexer", "gated_deltanet",
+   *  "mamba1", "mamba2", "kda", "linear_attention", "short_conv", "none", or two joined by "+". */
+  mixer: string;
+  ffn: 'dense' | 'moe' | 'none';
+  /** Caches keys and values. */
+  kv: boolean;
+  /** Keeps a fixed recurrent state. */
+  state: boolean;
+  count: number;
+}
+
 export interface Result {
   ok: boolean;
   issues: Issue[];
-  params?: { total: number; active: number; seed_formula: number };
+  params?: {
+    total: number;
+    /** Per token of text: the routed experts a token uses, input embedding and output layer included. */
+    active: number;
+    seed_formula: number;
+    /** The input embedding (and Gemma's per-layer embeddings): what some "active" conventions leave out. */
+    embedding: number;
+    /** Vision and audio towers with their projectors (in `total`). */
+    encoders: number;
+    /** Multi-token-prediction modules (not in `total`). */
+    mtp: number;
+    active_convention: string;
+  };
   components?: Component[];
   /** Per GPU, the sum of the components. */
   total_bytes?: number;
@@ -100,6 +134,12 @@ export interface Result {
   limits?: Limits;
   /** Training: which activation formula was used, and its source. */
   activation_formula?: string;
+  /** Inference: every layer's KV per token on this GPU, windowed layers counted as full. */
+  kv_bytes_per_token?: number;
+  /** Inference: the fixed recurrent state per sequence on this GPU (hybrid models). */
+  recurrent_state_bytes_per_sequence?: number;
+  /** The model's layer layout. */
+  layers?: LayerRun[];
   /** The core's version. */
   version?: string;
   [field: string]: unknown;
@@ -108,6 +148,12 @@ export interface Result {
 export interface Preset {
   id: string;
   name: string;
+  /** The family the page groups it under ("Qwen3.5", "gpt-oss"). */
+  family: string;
+  /** Year-month of the release. */
+  released: string;
+  /** The checkpoint's official repository. */
+  official: string;
   source: string;
   params_total: number;
   params_active: number;
