@@ -38,6 +38,8 @@ class Breakdown {
   std::string activation_formula;
   double kv_bytes_per_token = 0;                  // all layers, this GPU, windowed layers as full
   double recurrent_state_bytes_per_sequence = 0;  // this GPU
+  EngineFigures engine;                           // filled by an engine other than "generic"
+  double host_bytes = 0;                          // CPU memory the scenario needs
 
  private:
   bool explain_;
@@ -53,6 +55,14 @@ struct KvFigures {
   double indexer_per_sequence = 0;
 };
 KvFigures kv_figures(const ModelTensors& t, double tokens, double tp, double e);
+
+// Bytes per element of a recurrent mixer's SSM state: the scenario's state_dtype, else fp32 where the
+// mixer always keeps it so, else the checkpoint's mamba_ssm_dtype, else the model's dtype.
+double state_element_bytes(StateDtype d, const ModelConfig& m, const Mixer& x);
+
+// Prefill activations of `tokens` tokens at once: the residual stream plus the widest layer step
+// (inference keeps nothing for backward; flash attention). `widest` gets the step's elements per token.
+double prefill_activation_bytes(const Scenario& s, const ModelTensors& t, double tokens, double* widest = nullptr);
 
 void add_training(const Scenario& s, const ModelTensors& t, Breakdown& out);
 void add_inference(const Scenario& s, const ModelTensors& t, Breakdown& out);

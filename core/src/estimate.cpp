@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "breakdown.hpp"
+#include "engines/engine.hpp"
 #include "memcalc/estimate.hpp"
 
 #ifndef MEMCALC_VERSION
@@ -40,6 +41,10 @@ constexpr Label kLabels[] = {
     {"indexer_cache", "Indexer cache (DSA)", "索引器缓存（DSA）"},
     {"recurrent_state", "Recurrent state", "循环状态"},
     {"io_tokens", "Input/output tokens", "输入/输出 Token"},
+    {"output_logits", "Output logits", "输出 logits"},
+    {"rotary_cache", "Rotary position cache", "旋转位置编码缓存"},
+    {"non_torch", "NCCL and library buffers", "NCCL 与库缓冲区"},
+    {"cuda_graphs", "CUDA graphs", "CUDA 图"},
     {"overhead", "CUDA context and workspaces", "CUDA 上下文与工作区"},
 };
 
@@ -53,7 +58,13 @@ double run(const Scenario& s, const detail::ModelTensors& t, detail::Breakdown& 
   if (s.mode == Mode::training) {
     detail::add_training(s, t, b);
   } else {
-    detail::add_inference(s, t, b);
+    switch (s.inference.engine.name) {
+      case Engine::generic: detail::add_inference(s, t, b); break;
+      case Engine::vllm: detail::add_vllm(s, t, b); break;
+      case Engine::sglang: detail::add_sglang(s, t, b); break;
+      case Engine::llamacpp: detail::add_llamacpp(s, t, b); break;
+      case Engine::transformers: detail::add_transformers(s, t, b); break;
+    }
   }
   b.add("overhead", s.overhead_bytes, Basis::rule, [&] {
     return detail::num(s.overhead_bytes) + " B per GPU (scenario.overhead_bytes)";
@@ -86,9 +97,9 @@ template <typename Fits> double largest(double cap, Fits&& fits) {
   return lo;
 }
 
-Limits solve_limits(const Scenario& s, const detail::ModelTensors& t) {
+Limits solve_limits(const Scenario& s, const detail::ModelTensors& t, const EngineFigures& engine) {
   Limits lim;
-  const double gpu = s.gpu.memory_bytes;
+  const double gpu = s.gpu.usable();
   Scenario x = s;
   if (s.mode == Mode::training) {
     const double cp = s.training.parallel.cp;
@@ -119,6 +130,26 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t) {
         break;
       }
     }
+  } else if (s.inference.engine.name != Engine::generic) {
+    // The engine's own inverse answers; the fewest GPUs as the smallest tensor-parallel size that starts.
+    lim.max_seq_len = engine.limit_max_model_len;
+    lim.max_batch_size = engine.limit_max_concurrency;
+    const Engine name = s.inference.engine.name;
+    if (name == Engine::vllm || name == Engine::sglang) {
+      const double heads = s.model.num_heads > 0 ? s.model.num_heads : 1024;
+      for (double tp = 1; tp <= std::min(heads, 64.0); ++tp) {
+        if (std::fmod(heads, tp) != 0 || !tensor_parallel_problem(s.model, tp).empty()) continue;
+        x.inference.tp = tp;
+        x.inference.engine.tensor_parallel_size = 0;
+        x.inference.engine.tp_size = 0;
+        detail::Breakdown b(false);
+        if (run(x, t, b) <= gpu && b.engine.starts) {
+          lim.min_gpus = tp;
+          lim.min_gpus_layout = "tp=" + detail::num(tp);
+          break;
+        }
+      }
+    }
   } else {
     lim.max_seq_len = largest(16777216, [&](double n) {
       x.inference.context_len = n;
@@ -145,6 +176,49 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t) {
 }
 
 }  // namespace
+
+Json engine_json(const EngineFigures& e) {
+  Json j = Json::object();
+  j.set("name", e.name);
+  j.set("version", e.version);
+  j.set("starts", e.starts);
+  j.set("problem", e.problem);
+  const std::pair<const char*, double> figures[] = {
+      {"usable_bytes", e.usable_bytes}, {"weights_bytes", e.weights_bytes}, {"non_torch_bytes", e.non_torch_bytes},
+      {"activation_bytes", e.activation_bytes}, {"cuda_graph_bytes", e.cuda_graph_bytes}, {"kv_cache_bytes", e.kv_cache_bytes},
+      {"kv_cache_tokens", e.kv_cache_tokens}, {"gpu_blocks", e.gpu_blocks}, {"block_size", e.block_size},
+      {"max_concurrency", e.max_concurrency}, {"recurrent_state_bytes", e.recurrent_state_bytes},
+      {"compute_buffer_bytes", e.compute_buffer_bytes}, {"host_bytes", e.host_bytes}, {"max_model_len", e.max_model_len},
+      {"max_num_seqs", e.max_num_seqs}, {"max_num_batched_tokens", e.max_num_batched_tokens}};
+  for (const auto& [key, value] : figures) j.set(key, value);
+  Json log = Json::array();
+  for (const auto& l : e.log) {
+    Json x = Json::object();
+    x.set("text", l.text);
+    x.set("formula", l.formula);
+    log.push(std::move(x));
+  }
+  j.set("log", std::move(log));
+  Json devices = Json::array();
+  for (const auto& d : e.devices) {
+    Json x = Json::object();
+    x.set("name", d.name);
+    x.set("layers", d.layers);
+    x.set("output", d.output);
+    x.set("weights_bytes", d.weights_bytes);
+    x.set("kv_bytes", d.kv_bytes);
+    x.set("state_bytes", d.state_bytes);
+    x.set("compute_bytes", d.compute_bytes);
+    devices.push(std::move(x));
+  }
+  j.set("devices", std::move(devices));
+  Json limits = Json::object();
+  limits.set("max_model_len", e.limit_max_model_len);
+  limits.set("max_concurrency", e.limit_max_concurrency);
+  limits.set("n_gpu_layers", e.limit_n_gpu_layers);
+  j.set("limits", std::move(limits));
+  return j;
+}
 
 const char* basis_name(Basis b) {
   switch (b) {
@@ -176,7 +250,7 @@ Result estimate(const Scenario& s) {
       if (c.id == "weights") weights = c.bytes;
     r.peak_rule_low = std::ceil(1.5 * weights);
     r.peak_rule_high = std::ceil(2.5 * weights);
-    if (r.total_bytes < r.peak_rule_low || r.total_bytes > r.peak_rule_high)
+    if (s.inference.engine.name == Engine::generic && (r.total_bytes < r.peak_rule_low || r.total_bytes > r.peak_rule_high))
       r.issues.push_back({"inference", Severity::info,
                           r.total_bytes > r.peak_rule_high
                               ? "the explicit estimate is above the 1.5–2.5× weights rule of thumb: the KV cache "
@@ -201,13 +275,17 @@ Result estimate(const Scenario& s) {
     else
       r.layers.push_back(l);
   }
-  r.fit.gpu_bytes = s.gpu.memory_bytes;
+  r.engine = std::move(b.engine);
+  r.host_bytes = b.host_bytes;
+  r.fit.gpu_bytes = s.gpu.usable();
   r.fit.count = s.gpu.count;
-  r.fit.fits = r.total_bytes <= s.gpu.memory_bytes;
-  r.fit.headroom_bytes = s.gpu.memory_bytes - r.total_bytes;
+  r.fit.fits = r.total_bytes <= r.fit.gpu_bytes && r.engine.starts;
+  if (!r.engine.problem.empty())
+    r.issues.push_back({"inference.engine", Severity::warning, (r.engine.starts ? "" : "the engine would not start: ") + r.engine.problem});
+  r.fit.headroom_bytes = r.fit.gpu_bytes - r.total_bytes;
   if (r.total_bytes >= 9007199254740992.0)
     r.issues.push_back({"", Severity::warning, "the total exceeds 2^53 bytes; figures beyond that are rounded"});
-  r.limits = solve_limits(s, t);
+  r.limits = solve_limits(s, t, r.engine);
   return r;
 }
 
@@ -266,6 +344,8 @@ Json result_to_json(const Result& r) {
     layers.push(std::move(j));
   }
   out.set("layers", std::move(layers));
+  if (r.mode == Mode::inference) out.set("host_bytes", r.host_bytes);
+  if (!r.engine.name.empty()) out.set("engine", engine_json(r.engine));
   Json fits = Json::object();
   fits.set("gpu_bytes", r.fit.gpu_bytes);
   fits.set("count", r.fit.count);
@@ -330,12 +410,15 @@ Json catalog_json() {
     j.set("id", gpu.id);
     j.set("name", gpu.name);
     j.set("memory_bytes", gpu.memory_bytes);
+    j.set("listed_bytes", gpu.listed_bytes);
+    j.set("usable_bytes", gpu.usable_bytes);
     j.set("source", gpu.source);
     g.push(std::move(j));
   }
   out.set("gpus", std::move(g));
   out.set("defaults", scenario_defaults_json());
   out.set("enums", scenario_enums_json());
+  out.set("engines", engines_catalog_json());
   Json labels = Json::array();
   for (const auto& l : kLabels) {
     Json j = Json::object();

@@ -10,6 +10,7 @@
 // Norms, biases, routers and learned positions stay F32 (never quantized).
 // Checked against tools/quantize/README.md: Llama-3.1-8B q4_k_m 4.8944 bpw, q2_k 3.1593, ...
 #include "gguf.hpp"
+#include "weights.hpp"
 
 namespace memcalc::detail {
 
@@ -130,7 +131,7 @@ double tensor_bytes(const Tensor& t, Block b) {
 
 bool is_gguf(WeightDtype w) { return default_block(w) != Block::f16; }
 
-double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
+double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype w, WeightSplit* split) {
   const auto n_layers = static_cast<long long>(m.num_layers);
   const Rules rules{w,
                     default_block(w),
@@ -163,9 +164,25 @@ double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype
 
   double bytes = 0;
   for (const auto& x : t.embedding) bytes += typed(x, -1);
-  for (const auto& x : t.head) bytes += typed(x, -1);
-  for (std::size_t l = 0; l < t.layer_kind->size(); ++l)
-    for (const auto& x : t.kinds[(*t.layer_kind)[l]]) bytes += typed(x, static_cast<long long>(l));
+  if (split) split->input = bytes;
+  for (const auto& x : t.head) {
+    const double b = typed(x, -1);
+    bytes += b;
+    if (split) split->output += b;
+  }
+  if (split && m.tied_embeddings)  // llama.cpp loads the tied output as a duplicate of token_embd
+    for (const auto& x : t.embedding)
+      if (x.role == TensorRole::token_embedding) split->output += typed(x, -1);
+  for (std::size_t l = 0; l < t.layer_kind->size(); ++l) {
+    LayerBytes lb;
+    for (const auto& x : t.kinds[(*t.layer_kind)[l]]) {
+      const double b = typed(x, static_cast<long long>(l));
+      lb.total += b;
+      if (x.routed) lb.experts += b;
+    }
+    bytes += lb.total;
+    if (split) split->layers.push_back(lb);
+  }
   return bytes;
 }
 

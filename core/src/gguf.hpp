@@ -9,7 +9,10 @@
 namespace memcalc::detail {
 
 bool is_gguf(WeightDtype w);
-// Total bytes of the model's tensors in a GGUF file of type `w` (norms and biases in F32).
-double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
+// Total bytes of the model's tensors in a GGUF file of type `w` (norms and biases in F32); with
+// `split`, also where they lie (the input embedding, each layer with its routed experts apart, the
+// output layer).
+struct WeightSplit;
+double gguf_model_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype w, WeightSplit* split = nullptr);
 
 }  // namespace memcalc::detail

@@ -45,7 +45,7 @@ constexpr std::string_view kKnownFields[] = {
     "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "num_nextn_predict_layers",
     "partial_rotary_factor", "clip_qkv", "qk_layernorm", "use_qk_norm", "norm_type", "is_decoder",
     "is_encoder_decoder", "use_bfloat16", "tokenizer_class", "quantization_config", "text_config",
-    "vision_config", "audio_config", "id2label", "label2id", "problem_type", "return_dict",
+    "vision_config", "audio_config", "use_image_newline_parameter", "id2label", "label2id", "problem_type", "return_dict",
     "output_hidden_states", "output_attentions", "torchscript", "attention_multiplier",
     "embedding_multiplier", "logits_scaling", "residual_multiplier", "rope_type",
     "use_parallel_residual", "rotary_pct", "rotary_emb_base", "classifier_dropout", "tie_word_embedding",
@@ -602,7 +602,7 @@ Checkpoint read_checkpoint(const Json* q, double dtype, const std::string& prefi
 // A ViT-style tower: patch embedding, learned positions, depth × (attention + MLP + 2 norms),
 // and a projector into the language model's width. Counted from the fields every vision config
 // of these families carries (Qwen3-VL/Qwen3.5, SigLIP in Gemma 3, Pixtral in Mistral 3, Llama 4).
-Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_type) {
+Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_type, double feature_layer) {
   Encoder e;
   e.kind = "vision";
   auto number = [&](std::initializer_list<const char*> keys, double fallback) {
@@ -646,13 +646,21 @@ Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_
   const Json* act = v.find("hidden_act");
   const bool gated = (e.model_type == "pixtral") || (act && act->is_string() && act->as_string() == "silu");
   const bool biases = e.model_type != "pixtral";
+  const bool clip = e.model_type == "clip_vision_model";
   const double b = biases ? 1 : 0;
   double layer = 4 * h * h + 4 * h * b + (gated ? 3 * h * I : 2 * h * I + (I + h) * b) + (biases ? 4 * h : 2 * h);
   double n = depth * layer;
-  n += ch * tp * p * p * h + h * b;  // patch embedding
-  std::string f = detail::num(depth) + " layers × " + detail::num(layer) + " + patch embedding " +
-                  detail::num(ch * tp * p * p * h + h * b);
-  if (e.model_type == "llama4_vision_model") positions += 1;  // plus the class token
+  const double patch = ch * tp * p * p * h + (clip ? h : h * b);  // CLIP: no conv bias, a class embedding
+  n += patch;
+  std::string f = detail::num(depth) + " layers × " + detail::num(layer) + " + patch embedding " + detail::num(patch);
+  if (e.model_type == "llama4_vision_model" || clip) positions += 1;  // plus the class token
+  if (clip) {
+    n += 2 * h;  // pre_layrnorm
+    f += " + pre-norm " + detail::num(2 * h);
+    // LLaVA reads the features of layer vision_feature_layer (-2: the last layer's input), so the
+    // layers after it and the final norm go unused.
+    if (feature_layer < 0) e.unused_params = (-feature_layer - 1) * layer + 2 * h;
+  }
   if (e.model_type != "pixtral") {
     n += positions * h;
     f += " + " + detail::num(positions) + " positions × " + detail::num(h);
@@ -677,6 +685,11 @@ Encoder read_vision(const Json& v, double text_hidden, const std::string& outer_
     const double vout = number({"vision_output_dim"}, 4096);
     proj = 2 * h + pin * pout + pout * pout + vout * text_hidden;  // layernorm_post, adapter fc1, fc2, multi_modal_projector
     f += " + adapter and projector " + detail::num(proj);
+  } else if (one_of(outer_type, {"llava", "llava_next"})) {
+    // LLaVA's multi_modal_projector: two linear layers with biases into the text width; LLaVA-NeXT
+    // adds the image_newline vector.
+    proj = h * text_hidden + text_hidden + text_hidden * text_hidden + text_hidden + (outer_type == "llava_next" ? text_hidden : 0);
+    f += " + projector " + detail::num(proj);
   } else if (e.model_type == "pixtral") {
     // Mistral 3 projector: RMSNorm, patch merger (h·m² → h), two linear layers into the text width.
     const double m = outer_type == "mistral3" ? 2 : merge;
@@ -1073,7 +1086,8 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
 
   // Vision and audio towers.
   if (const Json* v = outer.find("vision_config"); v && v->is_object()) {
-    Encoder e = read_vision(*v, m.hidden_size, outer_type);
+    const Json* feature = outer.find("vision_feature_layer");
+    Encoder e = read_vision(*v, m.hidden_size, outer_type, feature && feature->is_number() ? feature->as_number() : 0);
     if (e.params > 0) m.encoders.push_back(std::move(e));
     else issues.push_back({prefix + ".vision_config", Severity::warning, "the vision tower's shape is not given; its weights are not counted"});
   }

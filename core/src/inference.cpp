@@ -24,18 +24,6 @@ namespace memcalc::detail {
 
 namespace {
 
-double state_element_bytes(StateDtype d, const ModelConfig& m, const Mixer& x) {
-  switch (d) {
-    case StateDtype::fp32: return 4;
-    case StateDtype::bf16:
-    case StateDtype::fp16: return 2;
-    case StateDtype::auto_: break;
-  }
-  if (state_always_fp32(x)) return 4;
-  if (m.checkpoint.state_bytes > 0) return m.checkpoint.state_bytes;
-  return m.dtype_bytes >= 4 ? 4 : 2;
-}
-
 // Layers grouped by what they cache, for formulas: "12 full-attention layers × 4,096 tokens × 1,024".
 struct CacheGroup {
   std::string what;
@@ -54,6 +42,41 @@ std::string kv_groups_text(const std::vector<CacheGroup>& groups, double e, doub
 }
 
 }  // namespace
+
+double state_element_bytes(StateDtype d, const ModelConfig& m, const Mixer& x) {
+  switch (d) {
+    case StateDtype::fp32: return 4;
+    case StateDtype::bf16:
+    case StateDtype::fp16: return 2;
+    case StateDtype::auto_: break;
+  }
+  if (state_always_fp32(x)) return 4;
+  if (m.checkpoint.state_bytes > 0) return m.checkpoint.state_bytes;
+  return m.dtype_bytes >= 4 ? 4 : 2;
+}
+
+double prefill_activation_bytes(const Scenario& sc, const ModelTensors& t, double tokens, double* widest_out) {
+  const ModelConfig& m = sc.model;
+  const InferenceConfig& in = sc.inference;
+  const double ae = in.weight_dtype == WeightDtype::fp32 || (in.weight_dtype == WeightDtype::auto_ && m.dtype_bytes >= 4) ? 4 : 2;
+  const double h = m.hidden_size, tp = in.tp;
+  const double per_f = m.mlp == MlpKind::gated ? 3 : 2;  // gate, up, product | up, activation
+  double widest = 0;
+  for (std::size_t k = 0; k < t.kind_layer.size(); ++k) {
+    const Layer& layer = *t.kind_layer[k];
+    double mix = 0;
+    for (const Mixer& x : layer.mixers) {
+      const MixerWidths w = mixer_widths(x);
+      mix += (w.in + w.core + w.out) / tp;
+    }
+    const Ffn& f = layer.ffn;
+    const double ffw = f.kind == FfnKind::moe ? f.experts_per_token * f.expert_width + f.shared_experts * f.shared_width
+                       : f.kind == FfnKind::dense ? f.width : 0;
+    widest = std::max({widest, h + mix, h + per_f * ffw / tp});
+  }
+  if (widest_out) *widest_out = widest;
+  return ae * tokens * (h + widest);
+}
 
 KvFigures kv_figures(const ModelTensors& t, double tokens, double tp, double e) {
   KvFigures k;
@@ -184,21 +207,9 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   // Prefill activations: the residual stream plus the widest layer step.
   const double ae = in.weight_dtype == WeightDtype::fp32 || (in.weight_dtype == WeightDtype::auto_ && m.dtype_bytes >= 4) ? 4 : 2;
   const double T = tokens * b, h = m.hidden_size;
-  const double per_f = m.mlp == MlpKind::gated ? 3 : 2;  // gate, up, product | up, activation
   double widest = 0;
-  for (std::size_t k = 0; k < t.kind_layer.size(); ++k) {
-    const Layer& layer = *t.kind_layer[k];
-    double mix = 0;
-    for (const Mixer& x : layer.mixers) {
-      const MixerWidths w = mixer_widths(x);
-      mix += (w.in + w.core + w.out) / tp;
-    }
-    const Ffn& f = layer.ffn;
-    const double ffw = f.kind == FfnKind::moe ? f.experts_per_token * f.expert_width + f.shared_experts * f.shared_width
-                       : f.kind == FfnKind::dense ? f.width : 0;
-    widest = std::max({widest, h + mix, h + per_f * ffw / tp});
-  }
-  out.add("activations", ae * T * (h + widest), Basis::analytic, [&] {
+  const double activations = prefill_activation_bytes(sc, t, T, &widest);
+  out.add("activations", activations, Basis::analytic, [&] {
     return bytes_per(ae) + " × " + num(T) + " prefill tokens × (h " + num(h) + " residual + " + num(widest) +
            " elements per token of the widest layer step: its input and the larger of the mixer's projections and the MLP)";
   }, "One layer's live tensors during prefill (flash attention, no stored scores)");

@@ -170,17 +170,25 @@ ScenarioParseResult parse_scenario(const Json& json) {
     i.integer("tp", in.tp, 1, kMaxParallel);
     i.boolean("text_only", in.text_only);
     i.boolean("mtp", in.mtp);
+    EngineParse engine = parse_engine(i.get("engine"));
+    in.engine = engine.options;
+    issues.insert(issues.end(), engine.issues.begin(), engine.issues.end());
     i.report_unknown();
   }
   {
     Section g(sub_object(top, "gpu"), "gpu", issues);
-    if (const Json* mem = g.get("memory_bytes")) {
-      if (!mem->is_number() || !(mem->as_number() > 0) || mem->as_number() > kMaxBytes) {
-        g.error("memory_bytes", "must be a positive number of bytes of at most 1 PiB");
-      } else {
-        s.gpu.memory_bytes = std::floor(mem->as_number());
-        s.gpu.preset.clear();
+    auto bytes = [&](const char* key, double& out) {
+      const Json* v = g.get(key);
+      if (!v) return false;
+      if (!v->is_number() || !(v->as_number() > 0) || v->as_number() > kMaxBytes) {
+        g.error(key, "must be a positive number of bytes of at most 1 PiB");
+        return false;
       }
+      out = std::floor(v->as_number());
+      return true;
+    };
+    if (bytes("memory_bytes", s.gpu.memory_bytes)) {
+      s.gpu.preset.clear();
       if (g.get("preset")) issues.push_back({"gpu.preset", Severity::warning, "ignored: gpu.memory_bytes is given"});
     } else if (const Json* preset = g.get("preset")) {
       if (!preset->is_string() || !find_gpu(preset->as_string())) {
@@ -189,9 +197,21 @@ ScenarioParseResult parse_scenario(const Json& json) {
         s.gpu.preset = preset->as_string();
       }
     }
-    if (s.gpu.memory_bytes == 0) {
-      if (const Gpu* gpu = find_gpu(s.gpu.preset)) s.gpu.memory_bytes = gpu->memory_bytes;
+    bytes("usable_bytes", s.gpu.usable_bytes);
+    bytes("listed_bytes", s.gpu.listed_bytes);
+    if (const Gpu* gpu = s.gpu.preset.empty() ? nullptr : find_gpu(s.gpu.preset)) {
+      s.gpu.memory_bytes = gpu->memory_bytes;
+      if (s.gpu.listed_bytes == 0) s.gpu.listed_bytes = gpu->listed_bytes;
+      if (s.gpu.usable_bytes == 0) s.gpu.usable_bytes = gpu->usable_bytes;
+    } else {
+      // A card of one's own: as marketed unless said otherwise.
+      if (s.gpu.listed_bytes == 0) s.gpu.listed_bytes = s.gpu.memory_bytes;
+      if (s.gpu.usable_bytes == 0) s.gpu.usable_bytes = s.gpu.memory_bytes;
     }
+    if (s.gpu.usable_bytes > s.gpu.memory_bytes && s.gpu.memory_bytes > 0)
+      g.error("usable_bytes", "must not exceed gpu.memory_bytes");
+    if (s.gpu.listed_bytes > s.gpu.memory_bytes && s.gpu.memory_bytes > 0)
+      g.error("listed_bytes", "must not exceed gpu.memory_bytes");
     g.integer("count", s.gpu.count, 1, kMaxGpus);
     g.report_unknown();
   }
@@ -305,6 +325,7 @@ Json scenario_defaults_json() {
   inference.set("tp", i.tp);
   inference.set("text_only", i.text_only);
   inference.set("mtp", i.mtp);
+  inference.set("engine", engine_options_json(i.engine));
   Json gpu = Json::object();
   gpu.set("preset", d.gpu.preset);
   gpu.set("count", d.gpu.count);

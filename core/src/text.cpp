@@ -28,4 +28,10 @@ std::string num(double v) {
 
 std::string bytes_per(double v) { return num(v) + " B"; }
 
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
 }  // namespace memcalc::detail

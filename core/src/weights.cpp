@@ -132,6 +132,54 @@ WeightTally count_weights(const ModelConfig& m, const ModelTensors& t, WeightDty
   return tally;
 }
 
+WeightSplit weight_split(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
+  WeightSplit split;
+  if (is_gguf(w)) {
+    gguf_model_bytes(m, t, w, &split);
+    return split;
+  }
+  const Storage s = storage_of(m, w);
+  for (const auto& x : t.embedding) split.input += stored_bytes(x, s, 0);
+  for (const auto& x : t.head) split.output += stored_bytes(x, s, 0);
+  if (m.tied_embeddings)
+    for (const auto& x : t.embedding)
+      if (x.role == TensorRole::token_embedding) split.output += stored_bytes(x, s, 0);
+  std::vector<LayerBytes> kinds(t.kinds.size());
+  for (std::size_t k = 0; k < t.kinds.size(); ++k)
+    for (const auto& x : t.kinds[k]) {
+      const double b = stored_bytes(x, s, t.kind_layer[k]->kept);
+      kinds[k].total += b;
+      if (x.routed) kinds[k].experts += b;
+    }
+  for (std::size_t kind : *t.layer_kind) split.layers.push_back(kinds[kind]);
+  return split;
+}
+
+double replicated_extra_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype w, double tp) {
+  if (tp <= 1 || is_gguf(w)) return 0;
+  const Storage s = storage_of(m, w);
+  double extra = 0;
+  for (std::size_t k = 0; k < t.kinds.size(); ++k) {
+    const Layer& layer = *t.kind_layer[k];
+    double kv_heads = 0;
+    for (const Mixer& x : layer.mixers)
+      if (x.kind == MixerKind::attention) kv_heads = x.kv_heads;
+    double per_layer = 0;
+    for (const auto& x : t.kinds[k]) {
+      const double b = stored_bytes(x, s, layer.kept);
+      if (x.role == TensorRole::vector || x.role == TensorRole::router || x.role == TensorRole::rec_small)
+        per_layer += b - b / tp;
+      else if ((x.role == TensorRole::attn_k || x.role == TensorRole::attn_v) && kv_heads > 0 && kv_heads < tp)
+        per_layer += b / kv_heads - b / tp;
+    }
+    extra += t.kind_count[k] * per_layer;
+  }
+  for (const auto* group : {&t.embedding, &t.head})
+    for (const auto& x : *group)
+      if (x.role == TensorRole::vector) extra += stored_bytes(x, s, 0) * (1 - 1 / tp);
+  return extra;
+}
+
 double kv_element_bytes(KvDtype k, const ModelConfig& m) {
   switch (k) {
     case KvDtype::auto_: return m.dtype_bytes >= 4 ? 4 : 2;

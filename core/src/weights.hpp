@@ -39,6 +39,25 @@ struct WeightTally {
 WeightTally language_model_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
 WeightTally count_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
 
+// Where the weights lie, for engines that place layers on devices (llama.cpp): the input embedding,
+// each decoder layer in order (its routed experts apart) and the output layer (final norm and head;
+// a tied head counted as the duplicate llama.cpp loads).
+struct LayerBytes {
+  double total = 0;
+  double experts = 0;
+};
+struct WeightSplit {
+  double input = 0;
+  double output = 0;
+  std::vector<LayerBytes> layers;
+};
+WeightSplit weight_split(const ModelConfig& m, const ModelTensors& t, WeightDtype w);
+
+// Bytes one of `tp` tensor-parallel ranks holds beyond the total ÷ tp: what serving engines keep whole
+// on every rank (norms, biases, MoE routers) and the K/V projections of layers with fewer KV heads
+// than ranks, where each rank keeps one whole head (vLLM QKVParallelLinear; SGLang the same).
+double replicated_extra_bytes(const ModelConfig& m, const ModelTensors& t, WeightDtype w, double tp);
+
 // Bytes per element of a KV cache type ("auto": the model's dtype).
 double kv_element_bytes(KvDtype k, const ModelConfig& m);
 

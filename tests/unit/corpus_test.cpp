@@ -1,8 +1,9 @@
 // The corpus of cited cases (tests/corpus/*.json): each file names its source, a scenario and
 // the expected values with their tolerances. Files are discovered, not listed.
 //
-// Expectation paths: "params.total" (a result field), "components.<id>.bytes", "sum:<id>+<id>"
-// (component bytes added up), "issue:<field>" (an issue on that field with the given severity).
+// Expectation paths: "params.total" (a result field; a number indexes an array:
+// "engine.devices.1.kv_bytes"), "components.<id>.bytes", "sum:<id>+<id>" (component bytes added up),
+// "issue:<field>" (an issue on that field with the given severity).
 // A null value means "absent" (or a component of 0 bytes).
 #include <gtest/gtest.h>
 
@@ -72,6 +73,12 @@ Json resolve(const Json& result, const std::string& path) {
   const Json* node = &result;
   std::stringstream parts(path);
   for (std::string key; std::getline(parts, key, '.');) {
+    if (node->is_array()) {
+      const std::size_t i = std::stoul(key);
+      if (i >= node->as_array().size()) return Json();
+      node = &node->as_array()[i];
+      continue;
+    }
     node = node->find(key);
     if (!node) return Json();
   }

@@ -63,6 +63,47 @@ struct LayerSummary {
   double count = 1;             // consecutive layers alike
 };
 
+// What an inference engine allocates and logs at start-up (CONTRACTS.md §6.2 `engine`), bytes per GPU.
+struct EngineLine {
+  std::string text;     // the line as the engine prints it, with our figure
+  std::string formula;  // how we get the figure
+};
+struct EngineDevice {   // llama.cpp: one row of the GPU/CPU split
+  std::string name;     // "CUDA0", ..., "CPU"
+  double layers = 0;    // repeating layers on this device
+  bool output = false;  // holds the output layer
+  double weights_bytes = 0, kv_bytes = 0, state_bytes = 0, compute_bytes = 0;
+};
+struct EngineFigures {
+  std::string name;             // "vllm", "sglang", "llamacpp", "transformers"; empty: generic
+  std::string version;          // whose defaults and formulas
+  double usable_bytes = 0;      // vllm: gpu_memory_utilization × CUDA's total; sglang: mem_fraction_static × free
+  double weights_bytes = 0;
+  double non_torch_bytes = 0;
+  double activation_bytes = 0;  // vllm/sglang: the profiled forward peak; llamacpp: compute buffers; transformers: prefill
+  double cuda_graph_bytes = 0;
+  double kv_cache_bytes = 0;
+  double kv_cache_tokens = 0;
+  double gpu_blocks = 0;
+  double block_size = 0;
+  double max_concurrency = 0;
+  double recurrent_state_bytes = 0;
+  double compute_buffer_bytes = 0;
+  double host_bytes = 0;
+  double max_model_len = 0;     // the length each request may reach (vllm max_model_len, sglang context_length, llamacpp n_ctx_seq)
+  double max_num_seqs = 0;      // sequences at once as the engine resolves it
+  double max_num_batched_tokens = 0;  // tokens per step (vllm), chunked_prefill_size (sglang), n_ubatch (llamacpp)
+  bool starts = true;           // whether the engine starts with these settings
+  std::string problem;          // why not, as the engine says it
+  std::vector<EngineLine> log;
+  std::vector<EngineDevice> devices;
+  // Inverse answers: the longest request that starts, the most requests at max_model_len, the most
+  // layers on the GPUs (llamacpp); -1 when none.
+  double limit_max_model_len = -1;
+  double limit_max_concurrency = -1;
+  double limit_n_gpu_layers = -1;
+};
+
 struct Result {
   bool ok = false;
   Mode mode = Mode::training;
@@ -76,6 +117,8 @@ struct Result {
   double kv_bytes_per_token = 0;   // inference: every layer's KV per token on this GPU (windowed layers as full)
   double recurrent_state_bytes_per_sequence = 0;  // inference: fixed state per sequence on this GPU
   std::vector<LayerSummary> layers;
+  EngineFigures engine;            // inference with an engine other than "generic"
+  double host_bytes = 0;           // CPU memory the scenario needs (llama.cpp layers on the CPU, output buffers)
   Fit fit;
   Limits limits;
 };
@@ -89,6 +132,7 @@ double estimate_total_bytes(const Scenario& scenario);
 
 // JSON in, JSON out: the CLI, the JS API and the tests all go through these.
 Json result_to_json(const Result& result);
+Json engine_json(const EngineFigures& engine);
 std::string estimate_json(std::string_view scenario_json);
 
 // `memcalc models` and the page's model list (with each preset's config.json fields).

@@ -1,6 +1,7 @@
-// GPU catalog: the nominal memory of each card from its vendor's datasheet. Vendors' "80 GB" of
-// HBM or GDDR is 80 GiB (2^30 B) of chips; the driver shows a little less as usable (an H100 80GB
-// reports 81,559 MiB), so leave some headroom when a fit is tight.
+// GPU catalog: each card's memory as marketed, as the driver lists it (nvidia-smi), and as the CUDA
+// runtime reports it to PyTorch (cudaMemGetInfo's total: what vLLM's gpu_memory_utilization
+// multiplies and what `fits` compares against). Vendors' "80 GB" of HBM is 80 GiB of chips; the
+// driver keeps a little for itself (an H100 80GB lists 81,559 MiB, CUDA reports 79.19 GiB).
 #pragma once
 
 #include <string>
@@ -9,13 +10,19 @@
 namespace memcalc {
 
 struct Gpu {
-  std::string id;      // "h100-80gb"
-  std::string name;    // "NVIDIA H100 80GB (SXM/PCIe)"
-  double memory_bytes; // bytes per card
-  std::string source;  // datasheet
+  std::string id;          // "h100-80gb"
+  std::string name;        // "NVIDIA H100 80GB (SXM/PCIe)"
+  double memory_bytes;     // bytes per card, as marketed
+  double listed_bytes;     // as the driver lists it (nvidia-smi "MiB" total)
+  double usable_bytes;     // as the CUDA runtime reports it (torch.cuda.mem_get_info total)
+  std::string source;      // datasheet, and where the listed and usable figures come from
 };
 
 const std::vector<Gpu>& gpus();
 const Gpu* find_gpu(const std::string& id);
+
+// CUDA's total where no log of the card gives it: the driver's list less 0.5 GiB (the gap measured on
+// the H100 80GB (0.46 GiB) and the L40S (0.57 GiB) in vLLM's start-up logs).
+double usable_from_listed(double listed_bytes);
 
 }  // namespace memcalc

@@ -173,6 +173,8 @@ struct Encoder {
   std::string kind;      // "vision" or "audio"
   std::string model_type;
   double params = 0;     // parameters of the tower and its projector into the language model
+  double unused_params = 0;  // of which the layers past vision_feature_layer (and the final norm), which
+                             // vLLM does not load (CLIP in LLaVA: the last layer)
   std::string formula;   // how they were counted
 };
 

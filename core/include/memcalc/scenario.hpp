@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memcalc/engines.hpp"
 #include "memcalc/issues.hpp"
 #include "memcalc/json.hpp"
 #include "memcalc/model.hpp"
@@ -85,12 +86,17 @@ struct InferenceConfig {
   double tp = 1;
   bool text_only = false;     // serve the language model alone: vision/audio towers not loaded
   bool mtp = false;           // load the multi-token-prediction layers (MTP speculative decoding)
+  EngineOptions engine;       // "generic": the explicit estimate; or an engine's own sizing
 };
 
 struct GpuConfig {
   std::string preset = "h100-80gb";  // empty when memory_bytes was given
-  double memory_bytes = 0;           // bytes per GPU
+  double memory_bytes = 0;           // bytes per GPU, as marketed
+  double usable_bytes = 0;           // as the CUDA runtime reports it (what fits compares against)
+  double listed_bytes = 0;           // as the driver lists it (nvidia-smi; SGLang sizes by it)
   double count = 1;
+  double usable() const { return usable_bytes > 0 ? usable_bytes : memory_bytes; }
+  double listed() const { return listed_bytes > 0 ? listed_bytes : memory_bytes; }
 };
 
 struct Scenario {
