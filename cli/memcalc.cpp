@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "memcalc/estimate.hpp"
@@ -20,7 +21,7 @@ namespace {
 using memcalc::Json;
 
 constexpr const char* kUsage = R"(usage: memcalc [--scenario FILE|-] [--json] [flags]
-       memcalc models | gpus | defaults
+       memcalc models | gpus | defaults | engines
 
 Estimates the GPU memory of training or running a language model, per GPU.
 
@@ -40,6 +41,15 @@ Estimates the GPU memory of training or running a language model, per GPU.
   --weights T         inference weight dtype, e.g. bf16, int4, q4_k_m
   --kv-dtype T        inference KV cache dtype
   --gpu ID            GPU preset (memcalc gpus)   --gpu-mem BYTES   --gpus N
+  --engine E          generic | vllm | sglang | llamacpp | transformers (implies --mode inference);
+                      then the engine's own flags, spelled as the engine spells them:
+                        vllm:     --gpu-memory-utilization 0.9 --max-model-len 32768 --max-num-seqs 64
+                                  --max-num-batched-tokens N --kv-cache-dtype fp8 --enforce-eager -tp N ...
+                        sglang:   --mem-fraction-static 0.85 --context-length N --chunked-prefill-size N ...
+                        llamacpp: -c/--ctx-size N -ngl/--n-gpu-layers N -ub N -np N -fa on|off|auto
+                                  -ctk/-ctv q8_0 -ts 3,1 --swa-full --n-cpu-moe N ...
+                        transformers: --attn-implementation eager --cache-implementation static ...
+                      (`memcalc engines` lists every option with its default)
 Exit status: 0 ok, 2 scenario errors (issues printed), 1 usage errors.
 )";
 
@@ -87,6 +97,32 @@ void print_issues(const Json& result, std::ostream& os) {
   }
 }
 
+// The engine's start-up as it would log it, with the formula behind each line; llama.cpp's split.
+void print_engine(const Json& e) {
+  std::printf("\n%s start-up, as it would log it:\n", e.find("version")->as_string().c_str());
+  for (const auto& l : e.find("log")->as_array()) {
+    std::printf("  %s\n", l.find("text")->as_string().c_str());
+    if (!l.find("formula")->as_string().empty()) std::printf("      ← %s\n", l.find("formula")->as_string().c_str());
+  }
+  const auto& devices = e.find("devices")->as_array();
+  if (!devices.empty()) {
+    std::printf("\n  %-8s %7s %12s %12s %12s %12s\n", "Device", "Layers", "Weights", "KV cache", "State", "Compute");
+    for (const auto& d : devices)
+      std::printf("  %-8s %7s %12s %12s %12s %12s\n", d.find("name")->as_string().c_str(),
+                  (memcalc::format_json_number(number(d, "layers")) + (d.find("output")->as_bool() ? "+out" : "")).c_str(),
+                  gib(number(d, "weights_bytes")).c_str(), gib(number(d, "kv_bytes")).c_str(), gib(number(d, "state_bytes")).c_str(),
+                  gib(number(d, "compute_bytes")).c_str());
+  }
+  const Json* lim = e.find("limits");
+  auto show = [](double v) { return v < 0 ? std::string("none") : memcalc::format_json_number(v); };
+  std::printf("\n  KV cache: %s tokens; concurrency at %s tokens: %.2fx; longest request that starts: %s",
+              memcalc::format_json_number(number(e, "kv_cache_tokens")).c_str(), memcalc::format_json_number(number(e, "max_model_len")).c_str(),
+              number(e, "max_concurrency"), show(number(*lim, "max_model_len")).c_str());
+  if (number(*lim, "n_gpu_layers") >= 0) std::printf("; most layers on the GPUs: %s", show(number(*lim, "n_gpu_layers")).c_str());
+  std::printf("\n");
+  if (!e.find("starts")->as_bool()) std::printf("  Does not start: %s\n", e.find("problem")->as_string().c_str());
+}
+
 void print_table(const Json& r) {
   const Json* params = r.find("params");
   if (params)
@@ -118,6 +154,7 @@ void print_table(const Json& r) {
                 show(number(*lim, "max_seq_len")).c_str(), show(number(*lim, "max_batch_size")).c_str(),
                 show(number(*lim, "min_gpus")).c_str(), lim->find("min_gpus_layout")->as_string().c_str());
   }
+  if (const Json* e = r.find("engine")) print_engine(*e);
   std::fflush(stdout);
   print_issues(r, std::cerr);
 }
@@ -133,6 +170,48 @@ int list_models() {
 int list_gpus() {
   for (const auto& g : memcalc::gpus()) std::printf("%-20s %-40s %s\n", g.id.c_str(), g.name.c_str(), gib(g.memory_bytes).c_str());
   return 0;
+}
+
+int list_engines() {
+  const Json engines = memcalc::engines_catalog_json();
+  for (const auto& e : engines.as_array()) {
+    std::printf("%s%s%s\n", e.find("name")->as_string().c_str(), e.find("defaults_from")->as_string().empty() ? "" : " — defaults of ",
+                e.find("defaults_from")->as_string().c_str());
+    for (const auto& o : e.find("options")->as_array()) {
+      std::string flag = "--" + o.find("name")->as_string();
+      for (auto& c : flag) c = c == '_' ? '-' : c;
+      std::printf("  %-36s %s\n", flag.c_str(), o.find("help")->as_string().c_str());
+    }
+  }
+  return 0;
+}
+
+// The engines' short and alternative spellings of their flags.
+const std::vector<std::pair<std::string, std::string>> kEngineAliases = {
+    {"-c", "n_ctx"}, {"--ctx-size", "n_ctx"}, {"-ngl", "n_gpu_layers"}, {"--gpu-layers", "n_gpu_layers"},
+    {"-b", "n_batch"}, {"--batch-size", "n_batch"}, {"-ub", "n_ubatch"}, {"--ubatch-size", "n_ubatch"},
+    {"-np", "n_parallel"}, {"--parallel", "n_parallel"}, {"-fa", "flash_attn"}, {"-ctk", "cache_type_k"},
+    {"-ctv", "cache_type_v"}, {"-ts", "tensor_split"}, {"-kvu", "kv_unified"}, {"-ncmoe", "n_cpu_moe"},
+    {"-tp", "tensor_parallel_size"}, {"--tp-size", "tp_size"},
+};
+
+// The engine option a flag names, for the engine `engine`: "--max-num-seqs" → max_num_seqs.
+const memcalc::EngineOption* engine_flag(const std::string& flag, const std::string& engine, bool& negated) {
+  std::string name;
+  for (const auto& [alias, option] : kEngineAliases)
+    if (flag == alias) name = option;
+  negated = false;
+  if (name.empty() && flag.rfind("--", 0) == 0) {
+    name = flag.substr(2);
+    if (name.rfind("no-", 0) == 0) {
+      negated = true;
+      name = name.substr(3);
+    }
+    for (auto& c : name) c = c == '-' ? '_' : c;
+  }
+  for (const auto& o : memcalc::engine_options())
+    if (name == o.name && engine == memcalc::engine_name(o.engine)) return &o;
+  return nullptr;
 }
 
 // Sets a dotted path ("training.parallel.tp") in a JSON object, creating objects on the way.
@@ -162,6 +241,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 1 && (args[0] == "models")) return list_models();
   if (args.size() == 1 && (args[0] == "gpus")) return list_gpus();
+  if (args.size() == 1 && (args[0] == "engines")) return list_engines();
   if (args.size() == 1 && (args[0] == "defaults")) {
     std::printf("%s\n", memcalc::scenario_defaults_json().dump(2).c_str());
     return 0;
@@ -194,7 +274,9 @@ int main(int argc, char** argv) {
       {"--gpus", "gpu.count"},
       {"--overhead", "overhead_bytes"},
   };
-  std::string batch, seq, tp, model, gpu, gpu_mem;
+  std::string batch, seq, tp, model, gpu, gpu_mem, engine;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--engine") engine = args[i + 1];
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& out) {
@@ -214,6 +296,39 @@ int main(int argc, char** argv) {
     if (a == "--model") { value(model); continue; }
     if (a == "--gpu") { value(gpu); continue; }
     if (a == "--gpu-mem") { value(gpu_mem); continue; }
+    if (a == "--engine") {
+      value(engine);
+      sets.emplace_back("inference.engine.name", Json(engine));
+      continue;
+    }
+    bool negated = false;
+    if (const memcalc::EngineOption* o = engine.empty() ? nullptr : engine_flag(a, engine, negated)) {
+      const std::string path = std::string("inference.engine.") + o->name;
+      if (std::holds_alternative<bool memcalc::EngineOptions::*>(o->field)) {
+        sets.emplace_back(path, Json(!negated));
+      } else if (std::string(o->name) == "flash_attn" && (i + 1 >= args.size() || args[i + 1].rfind("-", 0) == 0)) {
+        sets.emplace_back(path, Json("on"));  // -fa alone, as llama.cpp's older builds spell it
+      } else {
+        std::string v;
+        value(v);
+        if (std::holds_alternative<std::vector<double> memcalc::EngineOptions::*>(o->field)) {
+          Json shares = Json::array();  // "3,1" or "3/1"
+          std::string part;
+          for (std::size_t k = 0; k <= v.size(); ++k) {
+            if (k == v.size() || v[k] == ',' || v[k] == '/') {
+              shares.push(flag_value(part));
+              part.clear();
+            } else {
+              part += v[k];
+            }
+          }
+          sets.emplace_back(path, shares);
+        } else {
+          sets.emplace_back(path, flag_value(v));
+        }
+      }
+      continue;
+    }
     bool matched = false;
     for (const auto& [flag, path] : direct) {
       if (a == flag) {
@@ -238,7 +353,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     const memcalc::JsonParseResult parsed = memcalc::parse_json(text);
-    if (!parsed.ok || !parsed.value.is_object() || (sets.empty() && batch.empty() && seq.empty() && tp.empty() &&
+    if (!parsed.ok || !parsed.value.is_object() || (sets.empty() && batch.empty() && seq.empty() && tp.empty() && engine.empty() &&
                                                     model.empty() && gpu.empty() && gpu_mem.empty())) {
       // Nothing to merge: hand the text over unchanged, so its errors are reported as they are.
       const std::string out = memcalc::estimate_json(text);
@@ -249,6 +364,10 @@ int main(int argc, char** argv) {
       return result.find("ok")->as_bool() ? 0 : 2;
     }
     scenario = parsed.value;
+  }
+  if (mode.empty() && !engine.empty()) {
+    mode = "inference";
+    sets.emplace_back("mode", Json(mode));
   }
   if (mode.empty()) {
     const Json* m = scenario.find("mode");

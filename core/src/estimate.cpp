@@ -135,7 +135,19 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t, const Engi
     lim.max_seq_len = engine.limit_max_model_len;
     lim.max_batch_size = engine.limit_max_concurrency;
     const Engine name = s.inference.engine.name;
-    if (name == Engine::vllm || name == Engine::sglang) {
+    if (name == Engine::llamacpp) {  // more GPUs of the kind, every layer offloaded
+      x.inference.engine.n_gpu_layers = -1;
+      x.inference.engine.tensor_split.clear();
+      for (double n = 1; n <= 64; ++n) {
+        x.gpu.count = n;
+        detail::Breakdown b(false);
+        if (run(x, t, b) <= gpu && b.engine.starts) {
+          lim.min_gpus = n;
+          lim.min_gpus_layout = detail::num(n) + " GPU(s), every layer offloaded";
+          break;
+        }
+      }
+    } else {
       const double heads = s.model.num_heads > 0 ? s.model.num_heads : 1024;
       for (double tp = 1; tp <= std::min(heads, 64.0); ++tp) {
         if (std::fmod(heads, tp) != 0 || !tensor_parallel_problem(s.model, tp).empty()) continue;

@@ -3,6 +3,7 @@
 import { el } from './dom.js';
 import { formatParams, unitBytes } from './format.js';
 import { help, language, t } from './i18n.js';
+import { createEngineForm } from './engine-form.js';
 import { getPath, isPlainObject, leafPaths, setPath } from './scenario.js';
 
 // What is in front; every other field of the mode goes under "Advanced".
@@ -48,6 +49,7 @@ export function buildForm({ root, catalog, state, onChange }) {
     common.replaceChildren();
     advanced.replaceChildren();
     for (const path of leafPaths(catalog.defaults, mode)) {
+      if (path.startsWith('inference.engine')) continue; // the engine card has its own fields
       (COMMON[mode].includes(path) ? common : advanced).append(field(path));
     }
     // Top-level settings of either mode (the per-GPU overhead).
@@ -98,6 +100,8 @@ export function buildForm({ root, catalog, state, onChange }) {
     wrap.append(el('small', { id: `${id}-error`, className: 'error', hidden: true }));
     return wrap;
   }
+
+  const engineForm = createEngineForm({ root: $('#engine-card'), catalog, state, onChange });
 
   // Model: a searchable preset list (an ARIA combobox), dimensions, config.json import.
   const search = $('#model-search');
@@ -378,6 +382,7 @@ export function buildForm({ root, catalog, state, onChange }) {
     const mode = state.scenario.mode === 'inference' ? 'inference' : 'training';
     for (const radio of root.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === mode;
     buildFields();
+    engineForm.refresh();
     buildDimensions();
     showModel();
     buildGpu();

@@ -4,6 +4,7 @@ import { buildForm } from './form.js';
 // The core and the service worker; the one-file page builds with ./standalone.js in its place.
 import { loadCore, watchForUpdates } from './hosted.js';
 import { language, pickLanguage, setLanguage, t, translate } from './i18n.js';
+import { createEngineLog } from './engine-log.js';
 import { createLayerStrip } from './layers.js';
 import { createResults } from './results.js';
 import { diffFromDefaults, hashFor, readHash, withDefaults } from './scenario.js';
@@ -28,6 +29,7 @@ const state = {
 let form;
 let results;
 let layerStrip;
+let engineLog;
 let chart;
 let chartTimer = 0;
 let hashTimer = 0;
@@ -47,6 +49,7 @@ async function start() {
 
   results = createResults({ root: $('#results'), catalog: state.catalog, state });
   layerStrip = createLayerStrip($('#layers'));
+  engineLog = createEngineLog({ root: $('#engine'), state });
   form = buildForm({ root: $('#inputs'), catalog: state.catalog, state, onChange: setScenario });
   wireChrome();
   wireShare({ root: $('#results'), catalog: state.catalog, state });
@@ -95,6 +98,7 @@ function update() {
   state.result = state.api.estimate(state.scenario);
   results.render(state.result);
   layerStrip.render(state.result);
+  engineLog.render(state.result);
   form.showIssues(state.result.issues ?? []);
   clearTimeout(hashTimer);
   hashTimer = setTimeout(writeHash, 250);

@@ -57,7 +57,8 @@ export function createResults({ root, catalog, state }) {
       const name = gpus.get(chosen.preset)?.name ?? bytes(gpu.gpu_bytes);
       const values = { count: formatCount(gpu.count, locale), gpu: name,
         headroom: bytes(gpu.headroom_bytes), short: bytes(-gpu.headroom_bytes) };
-      fit.textContent = `${gpu.fits ? '✓' : '✗'} ${t(gpu.fits ? 'fit.yes' : 'fit.no', values)}`;
+      const refused = result.engine && !result.engine.starts;
+      fit.textContent = `${gpu.fits ? '✓' : '✗'} ${t(gpu.fits ? 'fit.yes' : refused ? 'fit.no_start' : 'fit.no', values)}`;
       fit.className = `fit ${gpu.fits ? 'yes' : 'no'}`;
       fit.dataset.fits = String(gpu.fits);
     } else {
@@ -135,7 +136,7 @@ export function createResults({ root, catalog, state }) {
       return;
     }
     const gpuBytes = result.fits?.gpu_bytes ?? 0;
-    const rule = state.scenario.mode === 'inference' && result.peak_rule?.high > 0 ? result.peak_rule : null;
+    const rule = state.scenario.mode === 'inference' && !result.engine && result.peak_rule?.high > 0 ? result.peak_rule : null;
     const scale = Math.max(result.total_bytes, gpuBytes, rule?.high ?? 0) * 1.04 || 1;
     const pct = (n) => `${((Math.max(0, n) / scale) * 100).toFixed(3)}%`;
 

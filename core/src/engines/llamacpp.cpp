@@ -224,8 +224,9 @@ void add_llamacpp(const Scenario& s0, const ModelTensors& t, Breakdown& out) {
         break;
       }
   }
-  // Inverse answers: the longest context and the most offloaded layers that fit.
-  if (!p.gpus.empty()) {
+  // Inverse answers (for the full estimate, not for searches): the longest context and the most
+  // offloaded layers that fit.
+  if (!p.gpus.empty() && out.explain()) {
     double lo = 0, hi = std::max(sm.max_position, p.n_ctx) + 256;
     while (hi - lo > 256) {
       const double mid = pad256(std::floor((lo + hi) / 2 / 256) * 256);

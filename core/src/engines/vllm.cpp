@@ -234,7 +234,7 @@ void add_vllm(const Scenario& s0, const ModelTensors& t, Breakdown& out) {
                 "). Based on the available memory, the estimated maximum model length is " + num(longest(len)) +
                 ". Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.";
   }
-  e.limit_max_model_len = blocks > 0 ? longest(std::max(len, sm.max_position) + 1) : -1;
+  e.limit_max_model_len = blocks > 0 && out.explain() ? longest(std::max(len, sm.max_position) + 1) : -1;
   if (e.limit_max_model_len <= 0) e.limit_max_model_len = -1;
   e.limit_max_concurrency = e.starts ? std::floor(e.max_concurrency) : -1;
 

@@ -52,11 +52,62 @@ export interface InferenceConfig {
   text_only?: boolean;
   /** Load the multi-token-prediction layers (MTP speculative decoding). */
   mtp?: boolean;
+  /** "generic" (the explicit estimate), or an engine with its own options spelled as its flags with
+   *  `_` for `-`; `catalog().engines` lists every option with its default, range or choices. */
+  engine?: EngineConfig;
+}
+
+export type EngineName = 'generic' | 'vllm' | 'sglang' | 'llamacpp' | 'transformers';
+
+export interface EngineConfig {
+  name: EngineName;
+  /** vllm: gpu_memory_utilization, max_model_len, max_num_seqs, max_num_batched_tokens, block_size,
+   *  enforce_eager, kv_cache_dtype, tensor_parallel_size, version, kv_cache_memory, ...;
+   *  sglang: mem_fraction_static, context_length, chunked_prefill_size, max_running_requests, page_size, tp_size, ...;
+   *  llamacpp: n_ctx, n_batch, n_ubatch, n_parallel, flash_attn, cache_type_k, cache_type_v, n_gpu_layers,
+   *  swa_full, tensor_split, kv_unified, n_cpu_moe;
+   *  transformers: attn_implementation, cache_implementation, prompt_len, logits_to_keep. */
+  [option: string]: string | number | boolean | number[];
 }
 
 export type GpuConfig =
-  | { preset: string; count?: number }
-  | { memory_bytes: number; count?: number };
+  | { preset: string; count?: number; usable_bytes?: number; listed_bytes?: number }
+  | { memory_bytes: number; count?: number; usable_bytes?: number; listed_bytes?: number };
+
+/** What an engine allocates and prints at start-up, bytes per GPU (CONTRACTS.md §6.2). */
+export interface EngineFigures {
+  name: Exclude<EngineName, 'generic'>;
+  /** Whose rules and defaults, e.g. "vLLM 0.24". */
+  version: string;
+  /** Whether the engine starts with these settings; `problem` says why not, as the engine would. */
+  starts: boolean;
+  problem: string;
+  usable_bytes: number;
+  weights_bytes: number;
+  non_torch_bytes: number;
+  activation_bytes: number;
+  cuda_graph_bytes: number;
+  kv_cache_bytes: number;
+  /** As the engine's log counts them ("GPU KV cache size: N tokens"). */
+  kv_cache_tokens: number;
+  gpu_blocks: number;
+  block_size: number;
+  /** Requests of max_model_len tokens at once. */
+  max_concurrency: number;
+  recurrent_state_bytes: number;
+  compute_buffer_bytes: number;
+  host_bytes: number;
+  max_model_len: number;
+  max_num_seqs: number;
+  max_num_batched_tokens: number;
+  /** The start-up lines as the engine prints them, each with the formula behind it. */
+  log: { text: string; formula: string }[];
+  /** llama.cpp: each device's share (the GPUs, then the CPU). */
+  devices: { name: string; layers: number; output: boolean; weights_bytes: number; kv_bytes: number;
+    state_bytes: number; compute_bytes: number }[];
+  /** Inverse answers; −1: none. */
+  limits: { max_model_len: number; max_concurrency: number; n_gpu_layers: number };
+}
 
 export interface Scenario {
   /** A preset id (see `presets()`), or a Hugging Face config.json object. */
@@ -140,6 +191,10 @@ export interface Result {
   recurrent_state_bytes_per_sequence?: number;
   /** The model's layer layout. */
   layers?: LayerRun[];
+  /** Inference: CPU memory the scenario needs (llama.cpp layers and buffers on the CPU). */
+  host_bytes?: number;
+  /** Inference with an engine other than "generic". */
+  engine?: EngineFigures;
   /** The core's version. */
   version?: string;
   [field: string]: unknown;
@@ -168,8 +223,12 @@ export interface Preset {
 export interface Gpu {
   id: string;
   name: string;
-  /** Bytes per card. */
+  /** Bytes per card, as marketed. */
   memory_bytes: number;
+  /** As the driver lists it (nvidia-smi). */
+  listed_bytes: number;
+  /** As the CUDA runtime reports it: what `fits` compares against. */
+  usable_bytes: number;
   source?: string;
   [field: string]: unknown;
 }
@@ -183,6 +242,12 @@ export interface Catalog {
   readonly defaults: Scenario;
   /** Allowed values per field, e.g. "training.precision". */
   readonly enums: { readonly [field: string]: readonly string[] };
+  /** Every engine with its options: name, default, help, and min/max or choices. */
+  readonly engines: readonly {
+    name: EngineName;
+    defaults_from: string;
+    options: readonly { name: string; default: unknown; help: string; min?: number; max?: number; choices?: readonly string[] }[];
+  }[];
   /** Display labels of the result's components, English and Chinese. */
   readonly components: readonly { id: string; label: string; label_zh: string }[];
 }
