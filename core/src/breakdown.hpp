@@ -35,16 +35,46 @@ class Breakdown {
   }
   double total() const { return total_; }
   std::vector<Component>& components() { return components_; }
+  const std::vector<Component>& components() const { return components_; }
+
+  // The moments of the step; a component with `phases` set is alive by those amounts (else whole).
+  void set_phases(std::vector<std::string> ids) { phase_ids_ = std::move(ids); }
+  const std::vector<std::string>& phase_ids() const { return phase_ids_; }
+  void alive(const char* id, std::vector<double> bytes) {
+    for (auto& c : components_)
+      if (c.id == id) {
+        for (auto& b : bytes) b = std::ceil(b);
+        c.phases = std::move(bytes);
+      }
+  }
+  // Bytes alive in phase i, and the largest phase (the sum when there are no phases).
+  double phase_bytes(std::size_t i) const {
+    double n = 0;
+    for (const auto& c : components_) n += c.phases.empty() ? c.bytes : c.phases[i];
+    return n;
+  }
+  double peak(std::size_t* at = nullptr) const {
+    if (phase_ids_.empty()) return total_;
+    double best = -1;
+    for (std::size_t i = 0; i < phase_ids_.size(); ++i)
+      if (const double b = phase_bytes(i); b > best) {
+        best = b;
+        if (at) *at = i;
+      }
+    return best;
+  }
   std::string activation_formula;
   double kv_bytes_per_token = 0;                  // all layers, this GPU, windowed layers as full
   double recurrent_state_bytes_per_sequence = 0;  // this GPU
   EngineFigures engine;                           // filled by an engine other than "generic"
+  std::vector<Rank> ranks;                        // training with pp > 1
   double host_bytes = 0;                          // CPU memory the scenario needs
 
  private:
   bool explain_;
   double total_ = 0;
   std::vector<Component> components_;
+  std::vector<std::string> phase_ids_;
 };
 
 // KV cache figures of a model at `tokens` per sequence on one of `tp` GPUs, `e` bytes per element.

@@ -31,6 +31,8 @@ constexpr Label kLabels[] = {
     {"master_weights", "FP32 master weights", "FP32 主权重"},
     {"optimizer_states", "Optimizer states", "优化器状态"},
     {"fp32_gradients", "FP32 gradient copy", "FP32 梯度副本"},
+    {"optimizer_temporaries", "Optimizer step temporaries", "优化器步骤临时张量"},
+    {"autocast_cache", "Autocast weight copies", "自动混合精度权重副本"},
     {"activations", "Activations", "激活值"},
     {"logits", "Output logits and loss", "输出 logits 与损失"},
     {"input_data", "Input data", "输入数据"},
@@ -69,7 +71,7 @@ double run(const Scenario& s, const detail::ModelTensors& t, detail::Breakdown& 
   b.add("overhead", s.overhead_bytes, Basis::rule, [&] {
     return detail::num(s.overhead_bytes) + " B per GPU (scenario.overhead_bytes)";
   }, "Rule of thumb: PyTorch CUDA context (~0.3–0.5 GiB) plus cuBLAS/cuDNN workspaces");
-  return b.total();
+  return b.peak();
 }
 
 double total_of(const Scenario& s, const detail::ModelTensors& t) {
@@ -250,9 +252,14 @@ Result estimate(const Scenario& s) {
   r.params = count_params(s.model);
   detail::Breakdown b(true);
   run(s, t, b);
+  std::size_t peak_at = 0;
+  r.total_bytes = b.peak(&peak_at);
+  r.sum_bytes = b.total();
+  for (std::size_t i = 0; i < b.phase_ids().size(); ++i) r.phases.push_back({b.phase_ids()[i], b.phase_bytes(i)});
+  if (!r.phases.empty()) r.peak_phase = r.phases[peak_at].id;
+  r.ranks = std::move(b.ranks);
   r.components = std::move(b.components());
   for (auto& c : r.components) c.label = label_of(c.id);
-  r.total_bytes = b.total();
   r.activation_formula = b.activation_formula;
   r.kv_bytes_per_token = b.kv_bytes_per_token;
   r.recurrent_state_bytes_per_sequence = b.recurrent_state_bytes_per_sequence;
@@ -336,6 +343,34 @@ Json result_to_json(const Result& r) {
   }
   out.set("components", std::move(comps));
   out.set("total_bytes", r.total_bytes);
+  out.set("sum_bytes", r.sum_bytes);
+  Json phases = Json::array();
+  for (std::size_t i = 0; i < r.phases.size(); ++i) {
+    Json j = Json::object();
+    j.set("id", r.phases[i].id);
+    j.set("bytes", r.phases[i].bytes);
+    Json alive = Json::object();
+    for (const auto& c : r.components) alive.set(c.id, c.phases.empty() ? c.bytes : c.phases[i]);
+    j.set("components", std::move(alive));
+    phases.push(std::move(j));
+  }
+  out.set("phases", std::move(phases));
+  out.set("peak_phase", r.peak_phase);
+  out.set("host_bytes", r.host_bytes);
+  if (!r.ranks.empty()) {
+    Json ranks = Json::array();
+    for (const auto& rank : r.ranks) {
+      Json j = Json::object();
+      j.set("id", rank.id);
+      j.set("total_bytes", rank.total_bytes);
+      j.set("peak_phase", rank.peak_phase);
+      Json held = Json::object();
+      for (const auto& [id, bytes] : rank.components) held.set(id, bytes);
+      j.set("components", std::move(held));
+      ranks.push(std::move(j));
+    }
+    out.set("ranks", std::move(ranks));
+  }
   Json peak = Json::object();
   peak.set("low", r.peak_rule_low);
   peak.set("high", r.peak_rule_high);
@@ -356,7 +391,6 @@ Json result_to_json(const Result& r) {
     layers.push(std::move(j));
   }
   out.set("layers", std::move(layers));
-  if (r.mode == Mode::inference) out.set("host_bytes", r.host_bytes);
   if (!r.engine.name.empty()) out.set("engine", engine_json(r.engine));
   Json fits = Json::object();
   fits.set("gpu_bytes", r.fit.gpu_bytes);

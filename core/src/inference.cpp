@@ -214,6 +214,10 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
            " elements per token of the widest layer step: its input and the larger of the mixer's projections and the MLP)";
   }, "One layer's live tensors during prefill (flash attention, no stored scores)");
 
+  // Prefill holds the activations of the whole prompt; decode one token per sequence.
+  out.set_phases({"prefill", "decode"});
+  out.alive("activations", {activations, prefill_activation_bytes(sc, t, b)});
+
   out.add("io_tokens", 8 * T + 4 * b * m.vocab_size, Basis::exact, [&] {
     return "8 B × " + num(T) + " token ids (int64) + 4 B × batch " + num(b) + " × V " + num(m.vocab_size) +
            " fp32 logits of the sampled position";

@@ -1,6 +1,8 @@
 // Scenario JSON (CONTRACTS.md §1) → Scenario, with every problem reported against its field.
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <iterator>
 
 #include "memcalc/gpus.hpp"
 #include "memcalc/scenario.hpp"
@@ -145,6 +147,36 @@ ScenarioParseResult parse_scenario(const Json& json) {
     t.choice("activation_formula", tr.activation_formula);
     t.choice("finetune", tr.finetune);
     t.integer("lora_rank", tr.lora_rank, 1, 65536);
+    if (const Json* targets = t.get("lora_targets")) {
+      if (targets->is_array()) {
+        static constexpr std::string_view kModules[] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+        tr.lora_targets = LoraTargets::modules;
+        for (const auto& name : targets->as_array()) {
+          const bool known = name.is_string() &&
+                             std::find(std::begin(kModules), std::end(kModules), name.as_string()) != std::end(kModules);
+          if (!known) {
+            t.error("lora_targets", "lists module names from: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
+            break;
+          }
+          tr.lora_modules.push_back(name.as_string());
+        }
+        if (tr.lora_modules.empty()) t.error("lora_targets", "must name at least one module");
+      } else if (targets->is_string() && targets->as_string() != "modules") {
+        t.choice("lora_targets", tr.lora_targets);
+      } else {
+        t.error("lora_targets", "must be all_linear, attention, qv or a list of module names");
+      }
+    }
+    if (const Json* alpha = t.get("lora_alpha")) {
+      if (!alpha->is_number() || !(alpha->as_number() > 0) || alpha->as_number() > 1e6) t.error("lora_alpha", "must be a positive number");
+      else tr.lora_alpha = alpha->as_number();
+    }
+    t.choice("loss", tr.loss);
+    t.integer("gradient_accumulation_steps", tr.gradient_accumulation_steps, 1, 1048576);
+    t.boolean("activation_offload", tr.activation_offload);
+    t.boolean("optimizer_in_backward", tr.optimizer_in_backward);
+    t.choice("offload", tr.offload);
+    t.choice("optimizer_impl", tr.optimizer_impl);
     Section p(sub_object(t, "parallel"), "training.parallel", issues);
     ParallelConfig& par = tr.parallel;
     p.integer("dp", par.dp, 1, kMaxParallel);
@@ -156,6 +188,7 @@ ScenarioParseResult parse_scenario(const Json& json) {
     p.integer("zero", zero, 0, 3);
     par.zero = static_cast<int>(zero);
     p.boolean("sequence_parallel", par.sequence_parallel);
+    p.integer("virtual_stages", par.virtual_stages, 1, 1024);
     p.report_unknown();
     t.report_unknown();
   }
@@ -243,8 +276,13 @@ ScenarioParseResult parse_scenario(const Json& json) {
     if (std::fmod(s.training.seq_len, p.cp) != 0) err("training.parallel.cp", "must divide training.seq_len");
     if (p.sequence_parallel && p.tp == 1) note("training.parallel.sequence_parallel", Severity::info, "has no effect with tp = 1");
     if (p.zero > 0 && p.dp == 1) note("training.parallel.zero", Severity::info, "ZeRO shards over data-parallel ranks: with dp = 1 it saves nothing");
-    if (s.training.fp32_grads && (s.training.precision == Precision::fp32 || s.training.precision == Precision::bf16))
-      note("training.fp32_grads", Severity::info, "applies to mixed precision only; ignored");
+    if (s.training.fp32_grads && s.training.precision != Precision::bf16_mixed && s.training.precision != Precision::fp16_mixed)
+      note("training.fp32_grads", Severity::info, "applies to mixed precision with master weights only; ignored");
+    if (p.virtual_stages > 1 && p.pp == 1) note("training.parallel.virtual_stages", Severity::info, "interleaves pipeline stages: with pp = 1 it has no effect");
+    if (s.training.finetune == Finetune::full && (s.training.lora_targets != LoraTargets::all_linear))
+      note("training.lora_targets", Severity::info, "applies to LoRA and QLoRA only");
+    if (s.training.optimizer_in_backward && s.training.gradient_accumulation_steps > 1)
+      err("training.optimizer_in_backward", "cannot accumulate gradients: each parameter steps as its gradient arrives");
     if (s.training.finetune != Finetune::full && s.training.lora_rank > m.hidden_size)
       err("training.lora_rank", "must not exceed the hidden size");
     if (s.training.finetune == Finetune::qlora && s.training.precision == Precision::fp32)
@@ -304,6 +342,7 @@ Json scenario_defaults_json() {
   parallel.set("ep", t.parallel.ep);
   parallel.set("zero", t.parallel.zero);
   parallel.set("sequence_parallel", t.parallel.sequence_parallel);
+  parallel.set("virtual_stages", t.parallel.virtual_stages);
   Json training = Json::object();
   training.set("batch_size", t.batch_size);
   training.set("seq_len", t.seq_len);
@@ -315,6 +354,14 @@ Json scenario_defaults_json() {
   training.set("activation_formula", enum_name(t.activation_formula));
   training.set("finetune", enum_name(t.finetune));
   training.set("lora_rank", t.lora_rank);
+  training.set("lora_targets", enum_name(t.lora_targets));
+  training.set("lora_alpha", t.lora_alpha);
+  training.set("loss", enum_name(t.loss));
+  training.set("gradient_accumulation_steps", t.gradient_accumulation_steps);
+  training.set("activation_offload", t.activation_offload);
+  training.set("optimizer_in_backward", t.optimizer_in_backward);
+  training.set("offload", enum_name(t.offload));
+  training.set("optimizer_impl", enum_name(t.optimizer_impl));
   training.set("parallel", parallel);
   Json inference = Json::object();
   inference.set("batch_size", i.batch_size);
@@ -347,6 +394,13 @@ Json scenario_enums_json() {
   e.set("training.recompute", names_json<Recompute>());
   e.set("training.activation_formula", names_json<ActivationFormula>());
   e.set("training.finetune", names_json<Finetune>());
+  Json targets = Json::array();
+  for (auto n : EnumNames<LoraTargets>::names)
+    if (n != "modules") targets.push(Json(n));
+  e.set("training.lora_targets", targets);
+  e.set("training.loss", names_json<Loss>());
+  e.set("training.offload", names_json<Offload>());
+  e.set("training.optimizer_impl", names_json<OptimizerImpl>());
   e.set("inference.weight_dtype", names_json<WeightDtype>());
   e.set("inference.kv_dtype", names_json<KvDtype>());
   e.set("inference.state_dtype", names_json<StateDtype>());

@@ -25,58 +25,105 @@ namespace {
 
 constexpr double kAdam8bitBytes = 2.0 * (1.0 + 4.0 / 256.0);             // two states + absmax
 
-// Layers of each kind (ModelTensors::kinds) on the first pipeline stage, and the last of them.
+// One pipeline stage: its layers of each kind (ModelTensors::kinds), the last of them, whether it
+// holds the embedding (first stage) or the head, logits and loss (last stage), and how many
+// micro-batches it holds in flight at its peak: pp − i under 1F1B (at most the micro-batches there
+// are), × (1 + (pp − 1)/(pp·v)) with v interleaved model chunks (Korthikanti et al. 2022 §4.2.3).
 struct StageShape {
   std::vector<double> kind_layers;
   std::size_t last_kind = 0;
   double layers = 0;
+  bool first = true, last = true;
+  double micro = 1;
 };
 
-StageShape first_stage(const ModelTensors& t, double pp) {
+StageShape stage_shape(const ModelTensors& t, const TrainingConfig& tr, double index) {
+  const ParallelConfig& par = tr.parallel;
   StageShape st;
   st.kind_layers.assign(t.kinds.size(), 0);
   const std::vector<std::size_t>& kinds = *t.layer_kind;
-  const auto per_stage = static_cast<std::size_t>(std::ceil(static_cast<double>(kinds.size()) / pp));
-  for (std::size_t l = 0; l < per_stage && l < kinds.size(); ++l) {
+  const auto per_stage = static_cast<std::size_t>(std::ceil(static_cast<double>(kinds.size()) / par.pp));
+  const auto from = static_cast<std::size_t>(index) * per_stage;
+  for (std::size_t l = from; l < from + per_stage && l < kinds.size(); ++l) {
     st.kind_layers[kinds[l]] += 1;
     st.last_kind = kinds[l];
     st.layers += 1;
   }
+  st.first = index == 0;
+  st.last = index == par.pp - 1;
+  st.micro = std::min(par.pp - index, std::max(tr.gradient_accumulation_steps, 1.0));
+  if (par.virtual_stages > 1 && par.pp > 1) st.micro *= 1 + (par.pp - 1) / (par.pp * par.virtual_stages);
   return st;
 }
 
-// What one GPU of the first pipeline stage holds, in elements.
+// Whether LoRA adapts this projection (PEFT target_modules).
+bool lora_target(const Tensor& x, const TrainingConfig& tr) {
+  if (!x.is_linear()) return false;
+  using R = TensorRole;
+  auto named = [&](const char* name) {
+    return std::find(tr.lora_modules.begin(), tr.lora_modules.end(), name) != tr.lora_modules.end();
+  };
+  switch (tr.lora_targets) {
+    case LoraTargets::all_linear: return true;
+    case LoraTargets::attention:
+      return x.role == R::attn_q || x.role == R::attn_k || x.role == R::attn_v || x.role == R::attn_o || x.role == R::attn_qkv ||
+             x.role == R::attn_q_a || x.role == R::attn_q_b || x.role == R::attn_kv_a || x.role == R::attn_kv_b;
+    case LoraTargets::qv:
+      return x.role == R::attn_q || x.role == R::attn_v || x.role == R::attn_qkv || x.role == R::attn_q_b || x.role == R::attn_kv_b;
+    case LoraTargets::modules:
+      return (x.role == R::attn_q && named("q_proj")) || (x.role == R::attn_k && named("k_proj")) ||
+             (x.role == R::attn_v && named("v_proj")) || (x.role == R::attn_o && named("o_proj")) ||
+             (x.role == R::mlp_gate && named("gate_proj")) || (x.role == R::mlp_up && named("up_proj")) ||
+             (x.role == R::mlp_gate_up && (named("gate_proj") || named("up_proj"))) || (x.role == R::mlp_down && named("down_proj")) ||
+             (x.role == R::attn_qkv && (named("q_proj") || named("k_proj") || named("v_proj")));
+  }
+  return false;
+}
+
+// What one GPU of a pipeline stage holds, in elements.
 struct StageCounts {
   double params = 0;       // all weights on this GPU (after tp, pp and ep)
-  double linear = 0;       // of which linear projections (quantized by QLoRA)
+  double linear = 0;       // of which linear projections (quantized by QLoRA, cast by autocast)
   double lora_dims = 0;    // Σ(rows + cols) over adapted projections, ÷ tp
   double lora_mats = 0;    // number of adapted projections (each gets an A and a B)
   double adafactor = 0;    // factored Adafactor state elements
+  double largest = 0;      // the largest single weight matrix (one expert's), what a per-tensor step holds
+  double head = 0;         // the output layer's weights (its gradient is the first backward makes)
+  double layer = 0;        // the largest layer's weights (what a parameter-offloading step gathers)
 };
 
-StageCounts stage_counts(const ModelTensors& t, const StageShape& st, const ParallelConfig& par) {
+StageCounts stage_counts(const ModelTensors& t, const StageShape& st, const TrainingConfig& tr) {
+  const ParallelConfig& par = tr.parallel;
   StageCounts c;
   auto add_group = [&](const Tensors& ts, double copies) {
+    double group = 0;
     for (const auto& x : ts) {
       const double shard = par.tp * (x.routed ? par.ep : 1);
       const double n = x.elements() * copies / shard;
       c.params += n;
-      if (x.is_linear()) {
-        c.linear += n;
+      group += x.elements() / shard;
+      if (x.is_linear()) c.linear += n;
+      if (lora_target(x, tr)) {
         c.lora_dims += (x.rows + x.cols) * x.count * copies / shard;
         c.lora_mats += x.count * copies / (x.routed ? par.ep : 1);
       }
       c.adafactor += (x.is_matrix() ? x.rows + x.cols : x.rows) * x.count * copies / shard;
+      c.largest = std::max(c.largest, x.rows * x.cols / par.tp);
     }
+    return group;
   };
-  add_group(t.embedding, 1);
-  add_group(t.encoders, 1);
-  for (std::size_t k = 0; k < t.kinds.size(); ++k) add_group(t.kinds[k], st.kind_layers[k]);
-  if (par.pp == 1) add_group(t.head, 1);
+  if (st.first) {
+    add_group(t.embedding, 1);
+    add_group(t.encoders, 1);
+  }
+  for (std::size_t k = 0; k < t.kinds.size(); ++k)
+    if (st.kind_layers[k] > 0) c.layer = std::max(c.layer, add_group(t.kinds[k], st.kind_layers[k]) );
+  if (st.last) c.head = add_group(t.head, 1);
   return c;
 }
 
-double weight_bytes(Precision p) { return p == Precision::fp32 ? 4 : 2; }
+bool amp(Precision p) { return p == Precision::amp_bf16 || p == Precision::amp_fp16; }
+double weight_bytes(Precision p) { return p == Precision::fp32 || amp(p) ? 4 : 2; }
 bool mixed(Precision p) { return p == Precision::bf16_mixed || p == Precision::fp16_mixed; }
 
 // Bytes of optimizer state for `params` trainable elements (`adafactor` factored elements).
@@ -265,15 +312,13 @@ LayerBytes arch_layer_bytes(const ModelConfig& m, const ActivationInputs& x, con
   return out;
 }
 
-}  // namespace
-
-void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
+void add_training_stage(const Scenario& sc, const ModelTensors& t, double index, Breakdown& out) {
   const ModelConfig& m = sc.model;
   const TrainingConfig& tr = sc.training;
   const ParallelConfig& par = tr.parallel;
   const Precision p = tr.precision;
-  const StageShape st = first_stage(t, par.pp);
-  const StageCounts c = stage_counts(t, st, par);
+  const StageShape st = stage_shape(t, tr, index);
+  const StageCounts c = stage_counts(t, st, tr);
 
   const double dp = par.dp;
   const double shard_opt = par.zero >= 1 ? dp : 1;
@@ -281,7 +326,7 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   const double shard_param = par.zero >= 3 ? dp : 1;
   const std::string zero = par.zero > 0 ? " (ZeRO-" + std::to_string(par.zero) + ")" : "";
   auto per_gpu = [&](double shard) { return divided(shard, "dp") + (shard > 1 ? zero : ""); };
-  const std::string stage = par.pp > 1 ? " on the first of " + num(par.pp) + " pipeline stages" : "";
+  const std::string stage = par.pp > 1 ? " on pipeline stage " + num(index) + " of " + num(par.pp) : "";
   const std::string count_note = " params" + stage + (par.tp > 1 ? " (÷ tp " + num(par.tp) + ")" : "") +
                                  (par.ep > 1 && m.is_moe() ? " (experts ÷ ep " + num(par.ep) + ")" : "");
 
@@ -330,7 +375,7 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     }, "Ultra-Scale Playbook, fp32 gradient accumulation (Nanotron)");
   }
 
-  // Activations of the first pipeline stage: pp in-flight micro-batches × ceil(L/pp) layers.
+  // Activations of this stage: its in-flight micro-batches × its layers.
   ActivationInputs x;
   x.s = tr.seq_len / par.cp;
   x.s_keys = tr.seq_len;
@@ -339,11 +384,15 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   x.a = m.num_heads;
   x.t = par.tp;
   x.sp = par.sequence_parallel && par.tp > 1;
-  const double micro = par.pp;  // 1F1B: the first stage holds pp micro-batches at its peak
+  const double micro = st.micro;
   x.in_flight_layers = st.layers * micro;
+  // What the layers keep until backward (what offloading can move to the CPU), and beside it at the
+  // end of the forward pass (the head's inputs) and at the backward pass's peak (a recomputed layer).
+  double act_saved = 0, act_head = 0, act_recomputed = 0;
 
   if (tr.activation_formula == ActivationFormula::seed) {
     const double bytes = x.in_flight_layers * seed_layer_bytes(x, tr.recompute, tr.flash_attention);
+    act_saved = bytes;
     out.activation_formula = "seed";
     out.add("activations", bytes, Basis::analytic, [&] {
       return seed_formula_text(x, tr.recompute, tr.flash_attention);
@@ -358,8 +407,8 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
     for (std::size_t k = 0; k < t.kinds.size(); ++k)
       if (st.kind_layers[k] > 0) bytes += micro * st.kind_layers[k] * layer(k, tr.recompute).saved;
     const double T = x.s * x.b, rep = x.sp ? 1 / x.t : 1;
-    // Outside the layers: the embedding dropout mask and rotary tables on the first stage.
-    if (m.hidden_dropout) bytes += T * m.hidden_size * rep;
+    // Outside the layers: the embedding dropout mask on the first stage, rotary tables.
+    if (m.hidden_dropout && st.first) bytes += T * m.hidden_size * rep;
     if (m.rotary && !m.is_mla() && m.has_attention_layers()) bytes += 2 * x.s * m.head_dim * e;
     // The causal mask of unfused attention in Llama-family code, one for the batch: Megatron-LM's
     // bool mask, which its masked_fill keeps; transformers' additive mask in the activation dtype,
@@ -369,7 +418,7 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
                         : tr.recompute != Recompute::none ? e * x.s * x.s_keys : 0;
     bytes += mask;
     // The final norm's input and statistics and the output layer's input, on the last stage.
-    const double head = par.pp == 1 ? norm_bytes(m, T, m.hidden_size, rep, hf, e) + e * T * m.hidden_size * rep : 0;
+    const double head = st.last ? norm_bytes(m, T, m.hidden_size, rep, hf, e) + e * T * m.hidden_size * rep : 0;
     // Recomputation brings tensors back during the backward pass, after the head's are freed: the
     // peak is the larger of the end of the forward pass and that moment.
     double recomputed = 0;
@@ -384,6 +433,9 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
       const LayerBytes last = layer(st.last_kind, tr.recompute);
       recomputed = last.core - last.after_core;
     }
+    act_saved = bytes;
+    act_head = head;
+    act_recomputed = recomputed;
     bytes += std::max(head, recomputed);
     out.activation_formula = std::string(enum_name(tr.activation_formula));
     out.add("activations", bytes, Basis::analytic, [&] {
@@ -406,15 +458,153 @@ void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
           : "Saved tensors of this architecture (Korthikanti et al. 2022 §4 method)");
   }
 
-  // Output logits live on the last pipeline stage; the breakdown is of the first.
-  if (par.pp == 1) {
-    out.add("logits", 4 * x.s * x.b * m.vocab_size / par.tp, Basis::analytic, [&] {
-      return "4 B × s " + num(x.s) + " × b " + num(x.b) + " × V " + num(m.vocab_size) + divided(par.tp, "tp");
-    }, "Korthikanti et al. 2022 §4.3 (fp32 logits for the loss)");
+
+  // The loss: what a plain causal-LM loss holds for the logits of s·b tokens. transformers ≥ 4.46
+  // ForCausalLMLoss upcasts the logits to fp32 for F.cross_entropy, which saves the fp32
+  // log-softmax; the training loop keeps only the loss (Trainer.compute_loss returns it alone), so
+  // by backward the logits are gone, and cross_entropy's backward holds the log-softmax, the
+  // gradient of the loss and that of the log-softmax input: 3 × 4 = 12 B per logit at the peak
+  // (10 B in its forward: the 16-bit logits, their fp32 copy and the log-softmax). A chunked loss
+  // (Liger's fused linear cross-entropy) holds one chunk of 2^ceil(log2(s·b / ceil(V / h))) tokens:
+  // its logits, their fp32 log-softmax and gradient; and the gradients of the hidden states and of
+  // the output layer, which it makes in the forward pass.
+  const double T = x.s * x.b, V = m.vocab_size / par.tp;
+  const double e_act = p == Precision::fp32 ? 4 : 2;
+  double loss_bytes = 0, chunk = 0;
+  if (st.last) {
+    if (tr.loss == Loss::standard) {
+      loss_bytes = 12 * T * V;
+    } else {
+      chunk = std::pow(2, std::ceil(std::log2(std::max(1.0, T / std::ceil(m.vocab_size / m.hidden_size)))));
+      chunk = std::min(chunk, T);
+      loss_bytes = (e_act + 4 + 4) * chunk * V + e_act * T * m.hidden_size;
+    }
+    out.add("logits", loss_bytes, Basis::analytic, [&] {
+      if (tr.loss == Loss::standard)
+        return "12 B (the fp32 log-softmax and the fp32 gradients of the loss and of the logits) × s " + num(x.s) + " × b " +
+               num(x.b) + " × V " + num(m.vocab_size) + divided(par.tp, "tp");
+      return "chunks of " + num(chunk) + " tokens: " + num(e_act + 8) + " B × " + num(chunk) + " × V " + num(m.vocab_size) +
+             divided(par.tp, "tp") + " (chunk logits, fp32 log-softmax and gradient) + " + bytes_per(e_act) +
+             " × s·b·h (the hidden states' gradient)";
+    }, tr.loss == Loss::standard ? "transformers ForCausalLMLoss (upcast to fp32, F.cross_entropy); measured in tests/validation"
+                                 : "Liger Kernel LigerFusedLinearCrossEntropy (chunk size from V/h), torchtune / Unsloth chunked loss");
   }
   out.add("input_data", 16 * x.s * x.b, Basis::exact, [&] {
     return "8 B × 2 (token ids and labels, int64) × s " + num(x.s) + " × b " + num(x.b);
   }, "PyTorch int64 token ids and labels");
+
+  // Autocast: the 16-bit copies of the weights the matmuls cast and save for backward.
+  const double cast = amp(p) && tr.finetune != Finetune::qlora ? 2 * c.linear : 0;
+  if (cast > 0)
+    out.add("autocast_cache", cast / shard_param, Basis::analytic, [&] {
+      return "2 B × " + num(c.linear) + " linear weights cast to 16 bits" + per_gpu(shard_param);
+    }, "torch.autocast: the weight cache of the forward pass, saved by each matmul for its backward");
+
+  // The optimizer step's temporaries: torch's foreach AdamW/Adam makes one list as large as the
+  // second moments (_multi_tensor_adamw: exp_avg_sq_sqrt); a for-loop step one tensor's worth; fused
+  // kernels and 8-bit optimizers none to speak of.
+  const double state_bytes = p == Precision::bf16 ? 2 : 4;
+  const double largest = lora ? 0 : c.largest;
+  const bool per_tensor = tr.optimizer_impl == OptimizerImpl::for_loop || tr.optimizer == Optimizer::lion ||
+                          tr.optimizer == Optimizer::adafactor || tr.optimizer == Optimizer::adamw_8bit || tr.optimizer_in_backward;
+  double temporaries = 0;
+  if (tr.optimizer == Optimizer::adam || tr.optimizer == Optimizer::adamw) {
+    if (tr.optimizer_impl == OptimizerImpl::foreach && !tr.optimizer_in_backward) temporaries = state_bytes * trainable / shard_opt;
+    else if (per_tensor) temporaries = 2 * state_bytes * (lora ? 0 : largest);  // sqrt(v), then ÷ its bias correction
+  } else if (tr.optimizer == Optimizer::adafactor || tr.optimizer == Optimizer::lion || tr.optimizer == Optimizer::adamw_8bit) {
+    // Adafactor: the update and squared gradient; 8-bit AdamW (torchao low_bit_optim
+    // single_param_adam): the stepped tensor's gradient and both moments dequantized to fp32.
+    temporaries = (tr.optimizer == Optimizer::lion ? 1 : 3) * 4 * largest;
+  }
+  if (temporaries > 0)
+    out.add("optimizer_temporaries", temporaries, Basis::analytic, [&] {
+      if (tr.optimizer_impl == OptimizerImpl::foreach && !per_tensor)
+        return bytes_per(state_bytes) + " × " + num(trainable) + " (one list the size of the second moments)" + per_gpu(shard_opt);
+      return std::string(tr.optimizer == Optimizer::adafactor || tr.optimizer == Optimizer::adamw_8bit ? "3 × 4 B"
+                         : tr.optimizer == Optimizer::lion                                          ? "4 B"
+                         : state_bytes == 4                                                         ? "2 × 4 B"
+                                                                                                    : "2 × 2 B") +
+             " × " + num(largest) +
+             " (the largest tensor, stepped one at a time)";
+    }, "PyTorch torch.optim _multi_tensor_adamw / _single_tensor_adamw; transformers Adafactor; torchao AdamW8bit");
+
+  // What is alive in each phase.
+  const bool ga = tr.gradient_accumulation_steps > 1;
+  const bool offload_opt = tr.offload != Offload::none;
+  const bool offload_params = tr.offload == Offload::optimizer_and_params;
+  auto bytes_of = [&](const char* id) {
+    for (const auto& comp : out.components())
+      if (comp.id == id) return comp.bytes;
+    return 0.0;
+  };
+  const double P = bytes_of("parameters");  // QLoRA: the quantized base
+  const double G = bytes_of("gradients"), M = bytes_of("master_weights"), O = bytes_of("optimizer_states"),
+               F = bytes_of("fp32_gradients");
+  // Gradients: none in the forward pass (zero_grad(set_to_none=True)) unless accumulated over
+  // micro-batches; in backward's first moment the output layer's; all of them at the step. Stepping
+  // in backward keeps one tensor's at a time.
+  const double g_elem = G / std::max(1.0, trainable);
+  const double g_head = lora ? 0 : g_elem * c.head / shard_grad;
+  const double g_live = tr.optimizer_in_backward ? g_elem * (lora ? 0 : largest) : G;
+  // The saved activations' share on the GPU when they wait in CPU memory: the layer computing and the
+  // next; the head's inputs and a recomputed layer stay.
+  const double act_gpu = tr.activation_offload ? std::min(1.0, 2 / std::max(1.0, x.in_flight_layers)) : 1;
+  const double act_fwd = act_saved * act_gpu + act_head, act_bwd = act_saved * act_gpu + act_recomputed;
+  const double p_gpu = offload_params ? std::min(P, 2 * w * c.layer / shard_param) : P;
+  out.set_phases({"forward", "loss", "backward", "optimizer_step"});
+  // Backward's peak is at its start (the activations, the output layer's gradient) or at its end
+  // (every gradient, the activations freed), whichever holds more: in between one shrinks as the
+  // other grows. The step holds the gradients and its temporaries.
+  const double g_loss = tr.loss == Loss::chunked ? g_head : 0;  // a chunked loss makes it in the forward pass
+  const double g_bwd_end = ga ? G : g_live;
+  const bool at_start = act_bwd + cast / shard_param + (ga ? G : g_head) >= g_bwd_end;
+  out.alive("parameters", {p_gpu, p_gpu, p_gpu, p_gpu});
+  out.alive("gradients", {ga ? G : 0, ga ? G : g_loss, at_start ? (ga ? G : g_head) : g_bwd_end,
+                          offload_opt || tr.optimizer_in_backward ? 0 : g_live});
+  for (const char* id : {"master_weights", "optimizer_states", "fp32_gradients"}) {
+    const double b = offload_opt ? 0 : bytes_of(id);
+    out.alive(id, {b, b, b, b});
+  }
+  out.alive("activations", {act_fwd, act_fwd, at_start ? act_bwd : 0, 0});
+  out.alive("logits", {0, loss_bytes, 0, 0});
+  out.alive("autocast_cache", {cast / shard_param, cast / shard_param, at_start ? cast / shard_param : 0, 0});
+  out.alive("optimizer_temporaries", {0, 0, tr.optimizer_in_backward ? temporaries : 0,
+                                      offload_opt || tr.optimizer_in_backward ? 0 : temporaries});
+  // CPU memory: what offloading moves there.
+  if (offload_opt) out.host_bytes += M + O + F + 4 * trainable / shard_grad + temporaries;
+  if (offload_params) out.host_bytes += P;
+  if (tr.activation_offload) out.host_bytes += act_saved * (1 - act_gpu);
+}
+
+}  // namespace
+
+void add_training(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
+  const double pp = sc.training.parallel.pp;
+  if (pp == 1) return add_training_stage(sc, t, 0, out);
+  // Pipeline parallelism: the first stage (embedding, the most micro-batches in flight), one middle
+  // stage for all of them, the last (head, logits, loss). The breakdown is of the most loaded.
+  std::vector<double> stages = {0};
+  if (pp > 2) stages.push_back(1);
+  stages.push_back(pp - 1);
+  double worst = -1, worst_stage = 0;
+  for (double i : stages) {
+    Breakdown b(false);
+    add_training_stage(sc, t, i, b);
+    b.add("overhead", sc.overhead_bytes, Basis::rule, [] { return std::string(); }, "");
+    std::size_t at = 0;
+    const double peak = b.peak(&at);
+    Rank r;
+    r.id = i == 1 && pp > 2 ? "pp_stage_1.." + num(pp - 2) : "pp_stage_" + num(i);
+    r.total_bytes = peak;
+    r.peak_phase = b.phase_ids()[at];
+    for (const auto& comp : b.components()) r.components.emplace_back(comp.id, comp.bytes);
+    out.ranks.push_back(std::move(r));
+    if (peak > worst) {
+      worst = peak;
+      worst_stage = i;
+    }
+  }
+  add_training_stage(sc, t, worst_stage, out);
 }
 
 }  // namespace memcalc::detail

@@ -100,12 +100,28 @@ TEST_P(EveryPreset, ExtremesStayFinite) {
   }
 }
 
-TEST_P(EveryPreset, ComponentsAddUpToTheTotal) {
+// The components add up to sum_bytes; each phase adds up what is alive then, never more of a
+// component than its full size; the total is the largest phase (CONTRACTS.md §6.2).
+TEST_P(EveryPreset, PhasesAddUpAndTheTotalIsTheLargest) {
   for (Mode mode : {Mode::training, Mode::inference}) {
     const Result r = estimate(base(model(), mode));
     double sum = 0;
     for (const auto& c : r.components) sum += c.bytes;
-    EXPECT_EQ(sum, r.total_bytes);
+    EXPECT_EQ(sum, r.sum_bytes);
+    ASSERT_EQ(r.phases.size(), mode == Mode::training ? 4u : 2u);
+    double largest = 0;
+    for (std::size_t i = 0; i < r.phases.size(); ++i) {
+      double alive = 0;
+      for (const auto& c : r.components) {
+        const double b = c.phases.empty() ? c.bytes : c.phases[i];
+        EXPECT_LE(b, c.bytes) << c.id << " in " << r.phases[i].id;
+        alive += b;
+      }
+      EXPECT_EQ(alive, r.phases[i].bytes) << r.phases[i].id;
+      if (alive > largest) largest = alive;
+    }
+    EXPECT_EQ(r.total_bytes, largest);
+    EXPECT_LE(r.total_bytes, r.sum_bytes);
     EXPECT_EQ(r.total_bytes, estimate_total_bytes(base(model(), mode)));
   }
 }

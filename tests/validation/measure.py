@@ -14,17 +14,23 @@ outside its tolerance. Every number is counted from tensors, never from an alloc
                  autograd frees them, so the figure is the peak over forward and backward (the
                  end of the forward pass without recomputation; with checkpointing, the held
                  inputs plus the layer being recomputed);
-  logits         what the loss saves (the fp32 log-softmax, targets), the engine's `logits`;
-  KV cache       the K and V tensors a greedy generation loop holds at the end.
+  KV cache       the K and V tensors a greedy generation loop holds at the end;
+  whole steps    the allocator's in-use bytes (glibc mallinfo2) after every aten op of one steady
+                 training step, the peak of each phase (forward, loss, backward, optimizer step)
+                 against the engine's phases and total_bytes.
 
-Tolerances: `exact` (model states, KV cache, weights, input data) and `5%` (activations, logits).
+Tolerances: `exact` (model states, KV cache, weights, input data), `5%` (activations) and `10%`
+(a step's peak, and the phase the engine names as the peak; the other phases are reported).
 Each activation row is compared with the engine variant its model code matches (variant()); the
 seed formula with what the layers save. Rows marked `info` are reported only: the engine makes no
 claim for that configuration. Bytes only this CPU build of torch saves are taken off the
 measurement by name (platform_terms()).
 """
 import argparse
+import contextlib
 import csv
+import ctypes
+import gc
 import json
 import math
 import os
@@ -37,6 +43,8 @@ from collections import defaultdict
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import torch
+import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models as M  # noqa: E402
@@ -268,15 +276,15 @@ class Adafactor(torch.optim.Optimizer):
                     p.copy_(pf)
 
 
-def make_optimizer(name, params):
+def make_optimizer(name, params, **kwargs):
     if name == "adamw":
-        return torch.optim.AdamW(params, lr=1e-3)
+        return torch.optim.AdamW(params, lr=1e-3, **kwargs)
     if name == "adam":
-        return torch.optim.Adam(params, lr=1e-3)
+        return torch.optim.Adam(params, lr=1e-3, **kwargs)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=1e-3)
+        return torch.optim.SGD(params, lr=1e-3, **kwargs)
     if name == "sgd_momentum":
-        return torch.optim.SGD(params, lr=1e-3, momentum=0.9)
+        return torch.optim.SGD(params, lr=1e-3, momentum=0.9, **kwargs)
     if name == "lion":
         return Lion(params)
     if name == "adafactor":
@@ -347,6 +355,95 @@ def measure_states(c, precision, optimizer, fp32_grads=False, b=2, s=16):
     out["_tensors"] = len(params)
     out["_transient_fp32_grad"] = transient
     return out
+
+
+# ---- whole steps ---------------------------------------------------------------------------------
+#
+# The peak of allocated bytes over one training step, phase by phase, read from the C allocator:
+# glibc's mallinfo2() in-use bytes (heap + mmapped chunks) after every aten op, forward and backward
+# (a TorchDispatchMode sees both). Large blocks are forced to mmap, so every tensor is counted
+# whichever thread frees it.
+
+_libc = ctypes.CDLL("libc.so.6")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+_libc.mallinfo2.restype = _MallInfo2
+_libc.mallopt(-3, 64 * 1024)  # M_MMAP_THRESHOLD: fixed, so the threshold does not drift upwards
+
+
+def allocated():
+    m = _libc.mallinfo2()
+    return m.uordblks + m.hblkhd
+
+
+class StepMeter(TorchDispatchMode):
+    """Peak allocated bytes per phase, relative to the bytes allocated when the step began."""
+
+    def __init__(self):
+        super().__init__()
+        gc.collect()
+        self.base = allocated()
+        self.phase = "forward"
+        self.peaks = {}
+
+    def mark(self, phase):
+        self.sample()
+        self.phase = phase
+
+    def sample(self):
+        now = allocated() - self.base
+        if now > self.peaks.get(self.phase, -1 << 62):
+            self.peaks[self.phase] = now
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        self.sample()
+        return out
+
+
+def measure_step(c, precision, optimizer, impl, loss, b, s):
+    """One steady-state training step (the second: optimizer states exist, gradients were set to
+    None): the bytes resident when it starts (parameters, optimizer states, the batch) and the peak
+    over each phase on top of them."""
+    dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "amp_bf16": torch.float32}[precision]
+    model = M.build(c, dtype)
+    params = unique_params(model)
+    kwargs = {"foreach": impl == "foreach"} if optimizer in ("adamw", "adam", "sgd_momentum") else {}
+    opt = make_optimizer(optimizer, params, **kwargs)
+    ids, labels = batch(c, b, s)
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16) if precision == "amp_bf16" else contextlib.nullcontext()
+
+    def step(meter=None):
+        mark = meter.mark if meter else (lambda _: None)
+        with autocast():
+            x = model.hidden(ids, head=False)
+            mark("loss")
+            if loss == "chunked":
+                out = M.chunked_causal_lm_loss(x, model.head_weight(), labels)
+            else:
+                out = M.causal_lm_loss(F.linear(x, model.head_weight()), labels, c.vocab)
+        x.register_hook(lambda g: mark("backward"))
+        out.backward()
+        mark("optimizer_step")
+        opt.step()
+        if meter:
+            meter.sample()
+        opt.zero_grad(set_to_none=True)
+        del x, out
+
+    step()
+    gc.collect()
+    resident = sum(storages(params).values()) + sum(optimizer_bytes(opt)) + ids.numel() * 8 * 2
+    meter = StepMeter()
+    with meter:
+        step(meter)
+    return {"resident": resident, "phases": {k: resident + v for k, v in meter.peaks.items()}}
 
 
 # ---- KV cache ------------------------------------------------------------------------------------
@@ -441,6 +538,26 @@ STATE_MODELS = {
     "llama L2 h128 g2": llama(),
     "mixtral L2 h64 E4": mixtral(),
 }
+# Whole steps: (name, config, precision, optimizer, optimizer implementation, loss, batch, seq, quick).
+# Sizes large enough that tensors, not the allocator's bookkeeping, set the peak.
+STEP_LLAMA = llama(hidden=256, layers=2, heads=8, kv_heads=2, head_dim=32, inter=688, vocab=8192)
+STEP_BIG_VOCAB = llama(hidden=128, layers=2, heads=4, kv_heads=2, head_dim=32, inter=344, vocab=32000)
+STEPS = [("llama L2 h256 V8192", STEP_LLAMA, p, "adamw", impl, loss, 2, 128,
+          p == "bf16" and impl == "foreach" and loss == "standard")
+         for p in ("fp32", "bf16", "amp_bf16") for impl in ("foreach", "for_loop") for loss in ("standard", "chunked")]
+STEPS += [
+    ("llama L2 h128 V32000 (large vocabulary)", STEP_BIG_VOCAB, "bf16", "adamw", "foreach", "standard", 1, 512, True),
+    ("llama L2 h128 V32000 (large vocabulary)", STEP_BIG_VOCAB, "bf16", "adamw", "foreach", "chunked", 1, 512, True),
+    ("llama L2 h256 V8192 full recompute", llama(hidden=256, layers=2, heads=8, kv_heads=2, head_dim=32, inter=688, vocab=8192,
+                                                recompute="full"), "bf16", "adamw", "foreach", "standard", 2, 128, False),
+    ("llama L4 h256 V4096 eager (HF eager)", llama(hidden=256, layers=4, heads=8, kv_heads=2, head_dim=32, inter=688, vocab=4096,
+                                                   attn="eager", norm="hf"), "fp32", "adamw", "foreach", "standard", 2, 128, False),
+    ("gpt2 L2 h256 V8192 (tied)", gpt2(hidden=256, vocab=8192, heads=8, positions=256), "bf16", "adamw", "foreach", "standard", 2, 128, False),
+    ("mixtral L2 h128 E4 V4096", mixtral(hidden=128, head_dim=32, inter=256, vocab=4096), "fp32", "adamw", "foreach", "standard", 2, 128, False),
+    ("llama L2 h256 V8192", STEP_LLAMA, "fp32", "sgd_momentum", "foreach", "standard", 2, 128, False),
+    ("llama L2 h256 V8192", STEP_LLAMA, "fp32", "adafactor", "for_loop", "standard", 2, 128, False),
+]
+
 # (model, precision, optimizer, fp32_grads, quick)
 STATES = [(m, p, o, False, False) for m in STATE_MODELS
           for p, o in [("fp32", "adamw"), ("fp32", "adam"), ("fp32", "sgd"), ("fp32", "sgd_momentum"),
@@ -565,8 +682,6 @@ def run_activations(table, name, c, dtype, b, s, explain):
         seed = engine(training_scenario(c, b, s, precision, formula="seed"))
         table.add(name, "activations (seed, layers)", component(seed, "activations"), m["peak"].get("layers", 0),
                   "5%" if seed_claims(c, dtype) else "info")
-    table.add(name, "logits", component(est, "logits"), m["peak"].get("loss", 0), "5%",
-              "fp32 log-softmax, targets and weight saved by the loss")
     table.add(name, "input_data", component(est, "input_data"), m["input"], "exact")
     if explain and explain in name:
         print(f"\n== {name}: saved storages (region, shape, dtype, bytes, saved at)")
@@ -597,6 +712,39 @@ def run_states(table, model_name, precision, optimizer, fp32_grads):
     if precision == "fp32" and optimizer == "adamw":
         n = sum(p.numel() for p in unique_params(M.build(c)))
         table.add(model_name, "params.total (count)", est["params"]["total"], n, "exact")
+
+
+def platform_step_terms(precision, optimizer, impl, params_bytes, largest_bytes):
+    """Bytes this torch 1.13 step allocates that torch ≥ 2.0 does not, by name."""
+    terms = []
+    if tuple(int(x) for x in torch.__version__.split(".")[:2]) < (2, 0) and optimizer in ("adamw", "adam"):
+        if impl == "foreach":
+            # 1.13 _multi_tensor_adamw: denom = torch._foreach_add(exp_avg_sq_sqrt, eps), a second
+            # list beside exp_avg_sq_sqrt; 2.x adds eps in place (torch._foreach_add_).
+            terms.append(("torch < 2.0: foreach AdamW's denom list", params_bytes))
+    return terms
+
+
+def run_step(table, name, c, precision, optimizer, impl, loss, b, s):
+    m = measure_step(c, precision, optimizer, impl, loss, b, s)
+    scenario = training_scenario(c, b, s, precision, optimizer, formula=variant(c))
+    scenario["training"].update({"optimizer_impl": impl, "loss": loss})
+    scenario["overhead_bytes"] = 0
+    est = engine(scenario)
+    params_bytes = sum(storages(unique_params(M.build(c, torch.float32 if precision != "bf16" else torch.bfloat16))).values())
+    label = f"{name} {precision} {optimizer} {impl} {loss}-loss b{b} s{s}"
+    est_phases = {p["id"]: p["bytes"] for p in est["phases"]}
+    terms = platform_step_terms(precision, optimizer, impl, params_bytes, 0)
+    for phase in ("forward", "loss", "backward", "optimizer_step"):
+        meas = m["phases"].get(phase, 0)
+        note = ""
+        if phase == "optimizer_step" and terms:
+            meas -= sum(v for _, v in terms)
+            note = "measured less " + ", ".join(f"{n} {v:,} B" for n, v in terms)
+        table.add(label, f"phase {phase}", est_phases.get(phase, 0), meas, "10%" if phase == est["peak_phase"] else "info", note)
+    peak = max(m["phases"].get(p, 0) - (sum(v for _, v in terms) if p == "optimizer_step" else 0) for p in m["phases"])
+    table.add(label, "step peak (total_bytes)", est["total_bytes"], peak, "10%",
+              f"estimated peak phase {est['peak_phase']}; resident at the start {m['resident']:,} B")
 
 
 def run_kv(table, name, c, compute, cache, b, prompt, new):
@@ -633,6 +781,9 @@ def main():
     for name, c, compute, cache, b, prompt, new, q in KV:
         if pick(q):
             run_kv(table, name, c, compute, cache, b, prompt, new)
+    for name, c, precision, optimizer, impl, loss, b, s, q in STEPS:
+        if pick(q):
+            run_step(table, name, c, precision, optimizer, impl, loss, b, s)
     elapsed = time.time() - t0
     header = (f"Measured with torch {torch.__version__} on CPU ({torch.get_num_threads()} threads), "
               f"{'quick' if args.quick else 'full'} set, {len(table.rows)} rows, {elapsed:.1f} s. "

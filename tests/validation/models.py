@@ -361,7 +361,7 @@ class GPT2(nn.Module):
         self.register_buffer("bias", torch.tril(torch.ones(n, n, dtype=torch.bool)).view(1, 1, n, n),
                              persistent=False)
 
-    def hidden(self, ids):
+    def hidden(self, ids, head=True):
         with region("embed"):
             pos = torch.arange(ids.shape[1]).unsqueeze(0)
             x = dropout(self.wte(ids) + self.wpe(pos), self.c.dropout, self.training)
@@ -373,8 +373,10 @@ class GPT2(nn.Module):
                     x = blk(x, self.bias)
         with region("head"):
             x = self.ln_f(x)
-            w = self.wte.weight if self.c.tied else self.lm_head.weight
-            return F.linear(x, w)
+            return F.linear(x, self.head_weight()) if head else x
+
+    def head_weight(self):
+        return self.wte.weight if self.c.tied else self.lm_head.weight
 
 
 # ---- Llama / Mixtral -------------------------------------------------------------------------
@@ -511,7 +513,7 @@ class Llama(nn.Module):
         self.norm = FusedRMSNorm(c.hidden) if c.norm == "fused" else HFRMSNorm(c.hidden)
         self.lm_head = None if c.tied else nn.Linear(c.hidden, c.vocab, bias=False)
 
-    def hidden(self, ids, caches=None, start=0):
+    def hidden(self, ids, caches=None, start=0, head=True):
         b, s = ids.shape
         with region("embed"):
             x = self.embed_tokens(ids)
@@ -539,8 +541,10 @@ class Llama(nn.Module):
                     x = blk(x, cos, sin, mask, cache)
         with region("head"):
             x = self.norm(x)
-            w = self.embed_tokens.weight if self.c.tied else self.lm_head.weight
-            return F.linear(x, w)
+            return F.linear(x, self.head_weight()) if head else x
+
+    def head_weight(self):
+        return self.embed_tokens.weight if self.c.tied else self.lm_head.weight
 
     @torch.no_grad()
     def generate(self, ids, new_tokens, cache_dtype):
@@ -569,3 +573,52 @@ def causal_lm_loss(logits, labels, vocab):
     labels = F.pad(labels, (0, 1), value=-100)
     shift_labels = labels[..., 1:].contiguous()
     return F.cross_entropy(logits.view(-1, vocab), shift_labels.view(-1), ignore_index=-100)
+
+
+class ChunkedLinearCrossEntropy(torch.autograd.Function):
+    """A chunked, fused output layer and cross-entropy as Liger Kernel's LigerFusedLinearCrossEntropy
+    computes it: tokens in chunks of 2^ceil(log2(T / ceil(V / h))); each chunk's logits, their fp32
+    log-softmax and gradient exist one chunk at a time; the gradients of the hidden states and of the
+    output weight are made in the forward pass and handed back in backward."""
+
+    @staticmethod
+    def forward(ctx, x, weight, labels):
+        T, h = x.shape
+        V = weight.shape[0]
+        chunk = min(T, 2 ** math.ceil(math.log2(max(1, T / math.ceil(V / h)))))
+        grad_x = torch.zeros_like(x)
+        grad_w = torch.zeros_like(weight) if weight.requires_grad else None
+        valid = (labels != -100).sum().clamp(min=1)
+        total = torch.zeros((), dtype=torch.float32)
+        for i in range(0, T, chunk):
+            xc, yc = x[i:i + chunk], labels[i:i + chunk]
+            logits = F.linear(xc, weight).float()
+            lse = torch.logsumexp(logits, dim=-1)
+            keep = yc != -100
+            picked = logits.gather(1, yc.clamp(min=0).unsqueeze(1)).squeeze(1)
+            total += ((lse - picked) * keep).sum()
+            g = torch.softmax(logits, dim=-1)          # d loss / d logits, in place of the logits
+            del logits
+            g[torch.arange(g.shape[0]), yc.clamp(min=0)] -= 1
+            g *= (keep.float() / valid).unsqueeze(1)
+            g = g.to(x.dtype)
+            grad_x[i:i + chunk] = g @ weight
+            if grad_w is not None:
+                torch.addmm(grad_w, g.t(), xc, out=grad_w)  # accumulated in place, as Liger does
+            del g
+        ctx.save_for_backward(grad_x, grad_w if grad_w is not None else torch.empty(0))
+        ctx.has_w = grad_w is not None
+        return total / valid
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        grad_x, grad_w = ctx.saved_tensors
+        if not torch.equal(grad_out, torch.ones_like(grad_out)):  # Liger scales only when it must
+            grad_x, grad_w = grad_x * grad_out, grad_w * grad_out
+        return grad_x, (grad_w if ctx.has_w else None), None
+
+
+def chunked_causal_lm_loss(x, weight, labels):
+    """The chunked loss over the final hidden states x (b, s, h), labels shifted as transformers does."""
+    labels = F.pad(labels, (0, 1), value=-100)[..., 1:].contiguous()
+    return ChunkedLinearCrossEntropy.apply(x.reshape(-1, x.shape[-1]), weight, labels.view(-1))

@@ -23,6 +23,22 @@ struct Component {
   Basis basis = Basis::exact;
   std::string formula;  // the formula with this scenario's numbers substituted
   std::string source;   // where the formula comes from
+  std::vector<double> phases;  // bytes alive in each phase of Result::phases; empty: all of it in each
+};
+
+// One moment of the step: training "forward", "loss", "backward", "optimizer_step"; inference
+// "prefill", "decode" (CONTRACTS.md §6.2).
+struct Phase {
+  std::string id;
+  double bytes = 0;  // every component's bytes alive then, the overhead included
+};
+
+// A pipeline rank whose memory differs from the others'.
+struct Rank {
+  std::string id;     // "pp_stage_0", "pp_stage_1..6", "pp_stage_7"
+  double total_bytes = 0;
+  std::vector<std::pair<std::string, double>> components;  // id → bytes (full size)
+  std::string peak_phase;
 };
 
 struct ParamCounts {
@@ -110,7 +126,11 @@ struct Result {
   std::vector<Issue> issues;
   ParamCounts params;
   std::vector<Component> components;
-  double total_bytes = 0;
+  double total_bytes = 0;     // the peak: the largest phase
+  double sum_bytes = 0;       // every component at full size at once (an upper bound)
+  std::vector<Phase> phases;
+  std::string peak_phase;
+  std::vector<Rank> ranks;    // training with pp > 1: each distinct stage
   double peak_rule_low = 0;   // inference: 1.5 × weights (the seed's rule of thumb)
   double peak_rule_high = 0;  // inference: 2.5 × weights
   std::string activation_formula;  // training: which activation formula was used, and its source

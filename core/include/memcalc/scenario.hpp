@@ -14,7 +14,17 @@
 namespace memcalc {
 
 enum class Mode { training, inference };
-enum class Precision { fp32, bf16_mixed, fp16_mixed, bf16 };
+// bf16_mixed / fp16_mixed: 16-bit weights with an fp32 master copy (Megatron, DeepSpeed); bf16: pure
+// bf16 (torchtune); amp_*: autocast over fp32 weights (HF Trainer, accelerate).
+enum class Precision { fp32, bf16_mixed, fp16_mixed, bf16, amp_bf16, amp_fp16 };
+// standard: the logits and cross-entropy buffers of a plain loss; chunked: Liger / torchtune / Unsloth
+// / Cut Cross-Entropy, never the full s·b·V logits.
+enum class Loss { standard, chunked };
+enum class Offload { none, optimizer, optimizer_and_params };
+enum class OptimizerImpl { foreach, fused, for_loop };
+// LoRA adapters on every linear projection, the attention projections, or q and v; a list of module
+// names is LoraTargets::modules.
+enum class LoraTargets { all_linear, attention, qv, modules };
 enum class Optimizer { adamw, adam, sgd, sgd_momentum, adamw_8bit, adafactor, lion };
 enum class Recompute { none, selective, full };
 enum class ActivationFormula { seed, architecture, transformers };
@@ -37,7 +47,11 @@ template <typename E> struct EnumNames;
     static constexpr std::string_view names[] = {__VA_ARGS__};       \
   };
 MEMCALC_ENUM_NAMES(Mode, "training", "inference")
-MEMCALC_ENUM_NAMES(Precision, "fp32", "bf16_mixed", "fp16_mixed", "bf16")
+MEMCALC_ENUM_NAMES(Precision, "fp32", "bf16_mixed", "fp16_mixed", "bf16", "amp_bf16", "amp_fp16")
+MEMCALC_ENUM_NAMES(Loss, "standard", "chunked")
+MEMCALC_ENUM_NAMES(Offload, "none", "optimizer", "optimizer_and_params")
+MEMCALC_ENUM_NAMES(OptimizerImpl, "foreach", "fused", "for_loop")
+MEMCALC_ENUM_NAMES(LoraTargets, "all_linear", "attention", "qv", "modules")
 MEMCALC_ENUM_NAMES(Optimizer, "adamw", "adam", "sgd", "sgd_momentum", "adamw_8bit", "adafactor", "lion")
 MEMCALC_ENUM_NAMES(Recompute, "none", "selective", "full")
 MEMCALC_ENUM_NAMES(ActivationFormula, "seed", "architecture", "transformers")
@@ -60,6 +74,7 @@ struct ParallelConfig {
   double cp = 1;    // context-parallel size: each rank holds seq_len/cp tokens
   double ep = 1;    // expert-parallel size: routed experts are split over ep ranks
   int zero = 0;     // ZeRO stage 0-3 (3 = FSDP full sharding)
+  double virtual_stages = 1;  // interleaved 1F1B: model chunks per pipeline rank (Narayanan et al. 2021)
   bool sequence_parallel = false;  // Megatron sequence parallelism (needs tp > 1 to matter)
 };
 
@@ -74,6 +89,15 @@ struct TrainingConfig {
   ActivationFormula activation_formula = ActivationFormula::seed;
   Finetune finetune = Finetune::full;
   double lora_rank = 16;
+  LoraTargets lora_targets = LoraTargets::all_linear;
+  std::vector<std::string> lora_modules;  // with LoraTargets::modules: "q_proj", "v_proj", ...
+  double lora_alpha = 32;                 // scales the update; no memory of its own
+  Loss loss = Loss::standard;
+  double gradient_accumulation_steps = 1;
+  bool activation_offload = false;        // activations wait in CPU memory between forward and backward
+  bool optimizer_in_backward = false;     // each parameter steps as soon as its gradient is ready
+  Offload offload = Offload::none;        // optimizer states (and parameters) in CPU memory
+  OptimizerImpl optimizer_impl = OptimizerImpl::foreach;
   ParallelConfig parallel;
 };
 
