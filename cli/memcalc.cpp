@@ -139,7 +139,18 @@ void print_table(const Json& r) {
                   c.find("formula")->as_string().c_str());
     }
   }
-  std::printf("%s %12s\n", pad("Total per GPU", 30).c_str(), gib(total).c_str());
+  std::printf("%s %12s\n", pad("Total per GPU (the peak)", 30).c_str(), gib(total).c_str());
+  if (const Json* phases = r.find("phases"); phases && !phases->as_array().empty()) {
+    std::string line;
+    for (const auto& p : phases->as_array())
+      line += (line.empty() ? "" : ", ") + p.find("id")->as_string() + " " + gib(number(p, "bytes"));
+    std::printf("%s %s; every component at once %s\n", pad("Phases", 30).c_str(), line.c_str(), gib(number(r, "sum_bytes")).c_str());
+  }
+  if (const Json* ranks = r.find("ranks"))
+    for (const auto& rank : ranks->as_array())
+      std::printf("%s %12s (peak in %s)\n", pad("  " + rank.find("id")->as_string(), 30).c_str(), gib(number(rank, "total_bytes")).c_str(),
+                  rank.find("peak_phase")->as_string().c_str());
+  if (number(r, "host_bytes") > 0) std::printf("%s %12s\n", pad("CPU memory", 30).c_str(), gib(number(r, "host_bytes")).c_str());
   if (const Json* peak = r.find("peak_rule"); peak && number(*peak, "high") > 0)
     std::printf("%s %s – %s (1.5–2.5 × weights)\n", pad("Rule of thumb", 30).c_str(), gib(number(*peak, "low")).c_str(),
                 gib(number(*peak, "high")).c_str());

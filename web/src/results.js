@@ -98,7 +98,9 @@ export function createResults({ root, catalog, state }) {
       return row;
     }));
     $('#table-total').textContent = ok ? bytes(result.total_bytes) : '—';
-    $('#activation-formula').textContent = ok && result.activation_formula ? result.activation_formula : '';
+    const sumNote = ok && result.sum_bytes > result.total_bytes
+      ? t('table.peak_note', { phase: t(`phase.${result.peak_phase}`), sum: bytes(result.sum_bytes) }) : '';
+    $('#activation-formula').textContent = [sumNote, ok && result.activation_formula ? result.activation_formula : ''].filter(Boolean).join(' · ');
 
     // Issues.
     const issues = $('#issues');
@@ -140,12 +142,15 @@ export function createResults({ root, catalog, state }) {
     const scale = Math.max(result.total_bytes, gpuBytes, rule?.high ?? 0) * 1.04 || 1;
     const pct = (n) => `${((Math.max(0, n) / scale) * 100).toFixed(3)}%`;
 
+    // The stack shows what is alive at the peak (the total); the table lists each component whole.
+    const peak = result.phases?.find((p) => p.id === result.peak_phase);
     const stack = el('div', { className: 'track' });
     for (const c of components) {
-      if (!(c.bytes > 0)) continue;
-      const seg = el('span', { className: `seg-fill c${colorIndex(c.id)}`, title: `${label(c)}: ${bytes(c.bytes)}` });
+      const alive = peak ? peak.components[c.id] ?? 0 : c.bytes;
+      if (!(alive > 0)) continue;
+      const seg = el('span', { className: `seg-fill c${colorIndex(c.id)}`, title: `${label(c)}: ${bytes(alive)}` });
       seg.dataset.segment = c.id;
-      seg.style.width = pct(c.bytes);
+      seg.style.width = pct(alive);
       stack.append(seg);
     }
     bars.append(barRow(t('bar.total'), bytes(result.total_bytes), stack));

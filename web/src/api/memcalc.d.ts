@@ -17,13 +17,15 @@ export interface ParallelConfig {
   /** ZeRO stage 0–3 (3 = FSDP full sharding). */
   zero?: number;
   sequence_parallel?: boolean;
+  /** Interleaved 1F1B: model chunks per pipeline rank. */
+  virtual_stages?: number;
 }
 
 export interface TrainingConfig {
   /** Micro-batch per GPU, sequences. */
   batch_size?: number;
   seq_len?: number;
-  precision?: 'fp32' | 'bf16_mixed' | 'fp16_mixed' | 'bf16';
+  precision?: 'fp32' | 'bf16_mixed' | 'fp16_mixed' | 'bf16' | 'amp_bf16' | 'amp_fp16';
   fp32_grads?: boolean;
   optimizer?: 'adamw' | 'adam' | 'sgd' | 'sgd_momentum' | 'adamw_8bit' | 'adafactor' | 'lion';
   recompute?: 'none' | 'selective' | 'full';
@@ -31,6 +33,16 @@ export interface TrainingConfig {
   activation_formula?: 'seed' | 'architecture' | 'transformers';
   finetune?: 'full' | 'lora' | 'qlora';
   lora_rank?: number;
+  /** Which projections get LoRA adapters: a preset, or PEFT module names. */
+  lora_targets?: 'all_linear' | 'attention' | 'qv' | ('q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj')[];
+  lora_alpha?: number;
+  /** "standard": the full logits and cross-entropy buffers; "chunked": one chunk at a time (Liger, CCE). */
+  loss?: 'standard' | 'chunked';
+  gradient_accumulation_steps?: number;
+  activation_offload?: boolean;
+  optimizer_in_backward?: boolean;
+  offload?: 'none' | 'optimizer' | 'optimizer_and_params';
+  optimizer_impl?: 'foreach' | 'fused' | 'for_loop';
   parallel?: ParallelConfig;
 }
 
@@ -177,8 +189,15 @@ export interface Result {
     active_convention: string;
   };
   components?: Component[];
-  /** Per GPU, the sum of the components. */
+  /** Per GPU, the peak: the largest of `phases` (the overhead included). */
   total_bytes?: number;
+  /** Every component at full size at once (an upper bound). */
+  sum_bytes?: number;
+  /** Training: forward, loss, backward, optimizer_step; inference: prefill, decode. */
+  phases?: { id: string; bytes: number; components: { [id: string]: number } }[];
+  peak_phase?: string;
+  /** Training with pp > 1: each distinct pipeline stage. */
+  ranks?: { id: string; total_bytes: number; peak_phase: string; components: { [id: string]: number } }[];
   /** Inference: 1.5× and 2.5× the weights (the rule of thumb). */
   peak_rule?: { low: number; high: number };
   fits?: { gpu_bytes: number; count: number; fits: boolean; headroom_bytes: number };
@@ -191,7 +210,7 @@ export interface Result {
   recurrent_state_bytes_per_sequence?: number;
   /** The model's layer layout. */
   layers?: LayerRun[];
-  /** Inference: CPU memory the scenario needs (llama.cpp layers and buffers on the CPU). */
+  /** CPU memory the scenario needs (offloaded states and activations, llama.cpp layers on the CPU). */
   host_bytes?: number;
   /** Inference with an engine other than "generic". */
   engine?: EngineFigures;
