@@ -7,7 +7,9 @@
 // Flags set scenario fields on top of the file (or of the defaults); everything goes through
 // memcalc::estimate_json, so the CLI, the JS API and the page print the same numbers.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "memcalc/estimate.hpp"
+#include "memcalc/files.hpp"
 
 namespace {
 
@@ -22,12 +25,15 @@ using memcalc::Json;
 
 constexpr const char* kUsage = R"(usage: memcalc [--scenario FILE|-] [--json] [flags]
        memcalc models | gpus | defaults | engines
+       memcalc inspect FILE|DIR     what a .gguf, .safetensors, index or model folder holds
 
 Estimates the GPU memory of training or running a language model, per GPU.
 
   --scenario FILE     scenario JSON (CONTRACTS.md §1); "-" reads stdin
   --json              print the result JSON instead of a table
-  --model ID|FILE     a preset id (memcalc models) or a Hugging Face config.json file
+  --model ID|FILE     a preset id (memcalc models), a Hugging Face config.json, or a checkpoint:
+                      a .gguf (the first of a split set), a .safetensors, a model.safetensors.index.json
+                      or a folder with config.json and safetensors files (only headers are read)
   --mode M            training | inference
   --batch N           batch size (training micro-batch, or inference batch)
   --seq N             training seq_len, or inference context_len
@@ -225,6 +231,94 @@ const memcalc::EngineOption* engine_flag(const std::string& flag, const std::str
   return nullptr;
 }
 
+// The files of a checkpoint at `path`: the file itself and what belongs with it (the other files of
+// a split GGUF; the config.json and shards beside safetensors), or a folder's checkpoint files.
+std::vector<std::string> checkpoint_files(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  const fs::path p(path);
+  const fs::path dir = fs::is_directory(p, ec) ? p : p.parent_path();
+  auto add_dir = [&](auto&& keep) {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec))
+      if (e.is_regular_file() && keep(e.path().filename().string())) found.push_back(e.path().string());
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  };
+  const std::string name = p.filename().string();
+  auto ends = [](const std::string& s, std::string_view t) { return s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0; };
+  if (fs::is_directory(p, ec)) {
+    add_dir([&](const std::string& n) { return n == "config.json" || ends(n, ".safetensors") || ends(n, ".index.json") || ends(n, ".gguf"); });
+  } else if (ends(name, ".gguf")) {
+    const auto of = name.find("-of-");
+    if (of != std::string::npos && of >= 6 && name[of - 6] == '-') {  // name-00001-of-00003.gguf
+      const std::string stem = name.substr(0, of - 5), tail = name.substr(of);
+      add_dir([&](const std::string& n) { return n.rfind(stem, 0) == 0 && ends(n, tail); });
+    } else {
+      out.push_back(path);
+    }
+  } else {
+    add_dir([&](const std::string& n) { return n == "config.json" || ends(n, ".safetensors") || ends(n, ".index.json"); });
+  }
+  return out;
+}
+
+// Reads the headers of a checkpoint's files, a piece at a time as the readers ask.
+memcalc::FilesRead read_checkpoint(const std::string& path) {
+  std::vector<memcalc::FileStart> files;
+  for (const auto& f : checkpoint_files(path)) {
+    std::error_code ec;
+    const double size = static_cast<double>(std::filesystem::file_size(f, ec));
+    files.push_back({f, size, {}});
+  }
+  auto read_start = [](memcalc::FileStart& f, double bytes) {
+    std::ifstream in(f.name, std::ios::binary);
+    f.bytes.assign(static_cast<std::size_t>(std::min(bytes, f.size)), '\0');
+    in.read(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
+    f.bytes.resize(static_cast<std::size_t>(in.gcount()));
+  };
+  for (auto& f : files) read_start(f, f.name.size() > 5 && f.name.compare(f.name.size() - 5, 5, ".json") == 0 ? f.size : 1048576);
+  memcalc::FilesRead r;
+  for (int round = 0; round < 32; ++round) {
+    r = memcalc::read_files(files);
+    if (r.need.empty()) break;
+    for (const auto& n : r.need)
+      for (auto& f : files)
+        if (f.name == n.name) read_start(f, n.bytes);
+  }
+  return r;
+}
+
+int inspect(const std::string& path, bool json_out) {
+  const memcalc::FilesRead r = read_checkpoint(path);
+  if (json_out) {
+    Json out = Json::object();
+    out.set("ok", r.ok());
+    out.set("inspect", r.inspect);
+    out.set("model", r.model);
+    std::printf("%s\n", out.dump(2).c_str());
+  } else if (r.ok()) {
+    const Json& i = r.inspect;
+    std::printf("%s checkpoint: %.0f tensors, %s in %zu file(s); read %s of headers\n", i.find("format")->as_string().c_str(),
+                number(i, "tensor_count"), gib(number(i, "bytes")).c_str(), i.find("files")->as_array().size(),
+                gib(number(i, "read_bytes")).c_str());
+    std::printf("\nBytes by type:\n");
+    for (const auto& [type, bytes] : i.find("bytes_by_type")->as_object()) std::printf("  %-10s %14s\n", type.c_str(), gib(bytes.as_number()).c_str());
+    std::printf("\nArchitecture:\n");
+    for (const auto& [k, v] : i.find("architecture")->as_object()) std::printf("  %-44s %s\n", k.c_str(), v.dump().substr(0, 80).c_str());
+    const auto& unused = i.find("not_used")->as_array();
+    if (!unused.empty()) {
+      std::printf("\nNot used by the estimate:\n");
+      for (const auto& u : unused) std::printf("  %s\n", u.as_string().c_str());
+    }
+  }
+  for (const auto& issue : r.issues)
+    std::fprintf(stderr, "%s: %s%s\n", memcalc::severity_name(issue.severity), issue.field.empty() ? "" : (issue.field + ": ").c_str(),
+                 issue.message.c_str());
+  return r.ok() ? 0 : 2;
+}
+
 // Sets a dotted path ("training.parallel.tp") in a JSON object, creating objects on the way.
 void set_path(Json& root, const std::string& path, Json value) {
   const auto dot = path.find('.');
@@ -253,6 +347,13 @@ int main(int argc, char** argv) {
   if (args.size() == 1 && (args[0] == "models")) return list_models();
   if (args.size() == 1 && (args[0] == "gpus")) return list_gpus();
   if (args.size() == 1 && (args[0] == "engines")) return list_engines();
+  if (!args.empty() && args[0] == "inspect") {
+    if (args.size() < 2) {
+      std::fprintf(stderr, "usage: memcalc inspect FILE|DIR [--json]\n");
+      return 1;
+    }
+    return inspect(args[1], args.size() > 2 && args[2] == "--json");
+  }
   if (args.size() == 1 && (args[0] == "defaults")) {
     std::printf("%s\n", memcalc::scenario_defaults_json().dump(2).c_str());
     return 0;
@@ -385,7 +486,17 @@ int main(int argc, char** argv) {
     mode = m && m->is_string() ? m->as_string() : "training";
   }
   const std::string section = mode == "inference" ? "inference." : "training.";
-  if (!model.empty()) {
+  auto ends_with = [&](std::string_view tail) { return model.size() >= tail.size() && model.compare(model.size() - tail.size(), tail.size(), tail) == 0; };
+  std::error_code dir_ec;
+  if (!model.empty() && (ends_with(".gguf") || ends_with(".safetensors") || ends_with(".index.json") ||
+                         std::filesystem::is_directory(model, dir_ec))) {
+    const memcalc::FilesRead r = read_checkpoint(model);
+    for (const auto& issue : r.issues)
+      std::fprintf(stderr, "%s: %s%s\n", memcalc::severity_name(issue.severity), issue.field.empty() ? "" : (issue.field + ": ").c_str(),
+                   issue.message.c_str());
+    if (!r.ok()) return 2;
+    scenario.set("model", r.model);
+  } else if (!model.empty()) {
     std::string text;
     if (model.size() > 5 && model.substr(model.size() - 5) == ".json" && read_file(model, text)) {
       const memcalc::JsonParseResult parsed = memcalc::parse_json(text);

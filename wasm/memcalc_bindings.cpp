@@ -6,6 +6,7 @@
 #include <string>
 
 #include "memcalc/estimate.hpp"
+#include "memcalc/files.hpp"
 
 namespace {
 
@@ -17,6 +18,10 @@ std::string estimate(const std::string& scenario_json) {
 // Presets, GPUs, defaults, enum values and component labels: what a user interface lists.
 std::string catalog() { return memcalc::catalog_json().dump(); }
 
+// A checkpoint's files by their first bytes: `directory` lists {name, size, offset, length} into
+// `blob` (the bytes, passed as a Uint8Array). Answers which files need more bytes, or the model.
+std::string read_files(const std::string& directory, const std::string& blob) { return memcalc::read_files_json(directory, blob); }
+
 // Bytes the allocator has handed out and not taken back; tests check estimates leave it unchanged.
 double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
@@ -25,5 +30,6 @@ double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 EMSCRIPTEN_BINDINGS(memcalc) {
   emscripten::function("estimate", &estimate);
   emscripten::function("catalog", &catalog);
+  emscripten::function("read_files", &read_files);
   emscripten::function("heap_bytes_in_use", &heap_bytes_in_use);
 }

@@ -13,11 +13,16 @@
 //      includes waiting for that frame (up to 16.7 ms at 60 Hz, whatever the page does);
 //    - the page's work: from the event's timestamp to the end of its input handlers, plus the
 //      rendering of the next frame (its requestAnimationFrame callbacks to the task after it).
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+// 4. Opening a large checkpoint: a 40 GB GGUF (a sparse file of our writer's: a 60-layer model, its
+//    tokenizer in the metadata) picked in the page, from the change event to the breakdown of the
+//    model it holds; the header bytes read, median of N runs.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { dist, launch } from '../../tests/browser/harness.mjs';
+import { dist, launch, repo } from '../../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 10;
@@ -152,12 +157,49 @@ async function inputToPaint(url) {
   }
 }
 
+async function openLargeGguf(url) {
+  const dir = mkdtempSync(join(tmpdir(), 'memcalc-bench-'));
+  const browser = await launch();
+  try {
+    const written = spawnSync(join(repo, 'build/native-release/tests/memcalc_write_fixtures'), [dir, '--large', String(40e9)], { encoding: 'utf8' });
+    if (written.status !== 0) throw new Error(written.stderr);
+    const large = JSON.parse(written.stdout.trim().split('\n').pop());
+    const file = join(dir, 'large', 'large.gguf');
+    const page = await browser.context.newPage();
+    await page.goto(`${url}#scenario=${encodeURIComponent(JSON.stringify({ model: 'llama-3.1-8b', mode: 'inference' }))}`);
+    await page.locator('#total[data-total-bytes]').waitFor();
+    await page.locator('#checkpoint summary').click();
+    const times = [];
+    let read = '';
+    for (let i = 0; i < runs; i++) {
+      const before = await page.locator('#total').getAttribute('data-total-bytes');
+      await page.evaluate(() => {
+        const input = document.querySelector('#checkpoint-files');
+        window.__open = null;
+        input.addEventListener('change', () => { window.__open = performance.now(); }, { once: true, capture: true });
+      });
+      await page.locator('#checkpoint-files').setInputFiles(file);
+      await page.waitForFunction((b) => document.querySelector('#checkpoint-status.ok') && document.querySelector('#total').dataset.totalBytes !== b, before);
+      times.push(await page.evaluate(() => performance.now() - window.__open));
+      read = await page.locator('#checkpoint-status p').innerText();
+      await page.goto(`${url}#scenario=${encodeURIComponent(JSON.stringify({ model: 'llama-3.1-8b', mode: 'inference', run: i }))}`);
+      await page.locator('#total[data-total-bytes]').waitFor();
+      await page.locator('#checkpoint summary').click();
+    }
+    return { median: quantile(times, 0.5), max: Math.max(...times), runs: times.length, size: large.size, header: large.header, status: read };
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const server = await gzipServer(dist);
 try {
   const load = await firstLoad(server.url);
   const breakdown = await timeToBreakdown(server.url);
   const input = await inputToPaint(server.url);
-  const report = { load, breakdown, inputToPaint: input };
+  const open = await openLargeGguf(server.url);
+  const report = { load, breakdown, inputToPaint: input, openLargeGguf: open };
   if (asJson) {
     console.log(JSON.stringify(report, null, 2));
   } else {
@@ -169,6 +211,8 @@ try {
     const line = (s) => `median ${ms(s.median)}, p95 ${ms(s.p95)}, max ${ms(s.max)}`;
     console.log(`input to paint, ${input.work.n} key presses: the page's work ${line(input.work)}`);
     console.log(`  end to end at 60 Hz (includes the wait for the next frame): ${line(input.endToEnd)}`);
+    console.log(`opening a ${(open.size / 1e9).toFixed(1)} GB GGUF (header ${kb(open.header)}), pick to breakdown, ${open.runs} runs: median ${ms(open.median)}, max ${ms(open.max)}`);
+    console.log(`  the page said: ${open.status}`);
   }
 } finally {
   server.close();

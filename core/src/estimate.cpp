@@ -328,6 +328,7 @@ Json result_to_json(const Result& r) {
   params.set("embedding", r.params.embedding);
   params.set("encoders", r.params.encoders);
   params.set("mtp", r.params.mtp);
+  params.set("source", r.params.source);
   params.set("active_convention", "per token of text: all but the routed experts a token skips, input embedding and output layer included");
   out.set("params", std::move(params));
   Json comps = Json::array();

@@ -45,7 +45,7 @@ constexpr std::string_view kKnownFields[] = {
     "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "num_nextn_predict_layers",
     "partial_rotary_factor", "clip_qkv", "qk_layernorm", "use_qk_norm", "norm_type", "is_decoder",
     "is_encoder_decoder", "use_bfloat16", "tokenizer_class", "quantization_config", "text_config",
-    "vision_config", "audio_config", "use_image_newline_parameter", "id2label", "label2id", "problem_type", "return_dict",
+    "vision_config", "audio_config", "use_image_newline_parameter", "checkpoint_tensors", "id2label", "label2id", "problem_type", "return_dict",
     "output_hidden_states", "output_attentions", "torchscript", "attention_multiplier",
     "embedding_multiplier", "logits_scaling", "residual_multiplier", "rope_type",
     "use_parallel_residual", "rotary_pct", "rotary_emb_base", "classifier_dropout", "tie_word_embedding",
@@ -1144,6 +1144,50 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
   }
 
   m.layers = LayerList(std::move(layers));
+
+  // The tensors of files read by memcalc's readers (memcalc/files.hpp): exact bytes.
+  if (const Json* f = outer.find("checkpoint_tensors"); f && f->is_object()) {
+    const std::string at = prefix + ".checkpoint_tensors";
+    auto amount = [&](const char* key, double& out) {
+      const Json* v = f->find(key);
+      if (!v || v->is_null()) return;
+      if (!v->is_number() || !std::isfinite(v->as_number()) || v->as_number() < 0)
+        issues.push_back({at + "." + key, Severity::error, "must be a number of bytes"});
+      else
+        out = v->as_number();
+    };
+    FileTensors& ft = m.files;
+    const Json* format = f->find("format");
+    ft.format = format && format->is_string() && (format->as_string() == "gguf" || format->as_string() == "safetensors") ? format->as_string() : "";
+    if (ft.format.empty()) issues.push_back({at + ".format", Severity::error, "must be \"gguf\" or \"safetensors\""});
+    amount("files", ft.files);
+    amount("tensors", ft.tensors);
+    amount("bytes", ft.bytes);
+    amount("params", ft.params);
+    amount("embedding", ft.embedding);
+    amount("head", ft.head);
+    amount("encoders", ft.encoders);
+    amount("mtp", ft.mtp);
+    amount("other", ft.other);
+    for (const char* key : {"layers", "layer_experts"}) {
+      std::vector<double>& list = std::string_view(key) == "layers" ? ft.layers : ft.layer_experts;
+      const Json* v = f->find(key);
+      if (!v || !v->is_array()) continue;
+      for (const auto& x : v->as_array())
+        list.push_back(x.is_number() && std::isfinite(x.as_number()) && x.as_number() >= 0 ? x.as_number() : -1);
+      if (std::find(list.begin(), list.end(), -1.0) != list.end())
+        issues.push_back({at + "." + key, Severity::error, "must list bytes per layer"});
+    }
+    if (ft.layers.size() != m.layers.size()) {
+      issues.push_back({at + ".layers", Severity::warning,
+                        "lists " + std::to_string(ft.layers.size()) + " layers for a model of " + std::to_string(m.layers.size()) +
+                            ": the per-layer split is not used"});
+      ft.other += [&] { double b = 0; for (double x : ft.layers) b += x; return b; }();
+      ft.layers.assign(m.layers.size(), 0);
+      ft.layer_experts.assign(m.layers.size(), 0);
+    }
+    if (ft.layer_experts.size() != ft.layers.size()) ft.layer_experts.assign(ft.layers.size(), 0);
+  }
   if (nested) {
     for (const auto& [key, value] : outer.as_object())
       if (!known_field(key)) issues.push_back({prefix + "." + key, Severity::info, "not used by the estimate"});

@@ -103,7 +103,9 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
   out.add("weights", weights, Basis::exact, [&] {
     const Storage s = storage_of(m, in.weight_dtype);
     std::string f;
-    if (is_gguf(in.weight_dtype)) {
+    if (m.files.present() && in.weight_dtype == WeightDtype::auto_) {
+      f = "the " + num(m.files.tensors) + " tensors of the " + m.files.format + " file(s), as their headers give them";
+    } else if (is_gguf(in.weight_dtype)) {
       f = num(wt.bytes) + " B of " + std::string(enum_name(in.weight_dtype)) + " tensors (" +
           num(8 * wt.bytes / (wt.kept16 + wt.quantized > 0 ? wt.kept16 + wt.quantized : count_params(m).total - count_params(m).encoders)) +
           " bits per weight on average)";
@@ -116,10 +118,16 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
       f = num(wt.kept16) + " params × " + bytes_per(s.dense_bytes) + (in.weight_dtype == WeightDtype::auto_ ? " (" + storage_name(m, in.weight_dtype) + ")" : "");
     }
     return f + (tp > 1 ? " ÷ tp " + num(tp) : "") + " = " + num(wt.bytes) + " B" + (tp > 1 ? " in all" : "");
-  }, is_gguf(in.weight_dtype) ? "llama.cpp quantizer per-tensor types (llama_tensor_get_type) and ggml block sizes"
-                              : "Stored bytes per tensor and format (weights.cpp; architectures-2026.md §2.6)");
+  }, m.files.present() && in.weight_dtype == WeightDtype::auto_ ? "The checkpoint's headers: every tensor's type and shape (GGUF) or data offsets (safetensors)"
+     : is_gguf(in.weight_dtype) ? "llama.cpp quantizer per-tensor types (llama_tensor_get_type) and ggml block sizes"
+                                : "Stored bytes per tensor and format (weights.cpp; architectures-2026.md §2.6)");
 
-  if (!in.text_only && !t.encoders.empty()) {
+  const bool from_files = m.files.present() && in.weight_dtype == WeightDtype::auto_;
+  if (!in.text_only && from_files && m.files.encoders > 0) {
+    out.add("encoders", m.files.encoders / tp, Basis::exact, [&] {
+      return num(m.files.encoders) + " B of tower tensors in the checkpoint's files" + (tp > 1 ? " ÷ tp " + num(tp) : "");
+    }, "The checkpoint's headers");
+  } else if (!in.text_only && !t.encoders.empty() && !from_files) {
     const double n = sum_params(t.encoders, 0);
     const double e = m.dtype_bytes >= 4 ? 4 : 2;
     out.add("encoders", n * e / tp, Basis::analytic, [&] {
@@ -128,7 +136,11 @@ void add_inference(const Scenario& sc, const ModelTensors& t, Breakdown& out) {
       return num(n) + " params × " + bytes_per(e) + (tp > 1 ? " ÷ tp " + num(tp) : "") + " (" + f + ")";
     }, "Vision tower and projector of the config's vision_config (ViT shapes; not loaded with inference.text_only)");
   }
-  if (in.mtp && !t.mtp.empty()) {
+  if (in.mtp && from_files && m.files.mtp > 0) {
+    out.add("mtp_weights", m.files.mtp / tp, Basis::exact, [&] {
+      return num(m.files.mtp) + " B of MTP tensors in the checkpoint's files" + (tp > 1 ? " ÷ tp " + num(tp) : "");
+    }, "The checkpoint's headers");
+  } else if (in.mtp && !t.mtp.empty()) {
     const Storage s = storage_of(m, in.weight_dtype == WeightDtype::auto_ ? WeightDtype::auto_ : WeightDtype::bf16);
     double bytes = 0;
     for (const auto& x : t.mtp) bytes += stored_bytes(x, s, 0);

@@ -157,6 +157,10 @@ ParamCounts count_params(const ModelConfig& m) {
   c.mtp = sum_params(t.mtp, k);
   const double h = m.hidden_size;
   c.seed_formula = h * m.vocab_size + m.num_layers * (12 * h * h + 13 * h) + 2 * h;
+  if (m.files.present() && m.files.params > 0) {  // the checkpoint's own tensors, element by element
+    c.total = m.files.params;
+    c.source = "checkpoint";
+  }
   return c;
 }
 

@@ -105,6 +105,10 @@ WeightTally language_model_weights(const ModelConfig& m, const ModelTensors& t, 
 
 WeightTally count_weights(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
   WeightTally tally;
+  if (m.files.present() && w == WeightDtype::auto_) {  // the checkpoint's own bytes, read from its headers
+    tally.bytes = m.files.language_model();
+    return tally;
+  }
   if (is_gguf(w)) {
     tally.bytes = gguf_model_bytes(m, t, w);
     return tally;
@@ -134,6 +138,12 @@ WeightTally count_weights(const ModelConfig& m, const ModelTensors& t, WeightDty
 
 WeightSplit weight_split(const ModelConfig& m, const ModelTensors& t, WeightDtype w) {
   WeightSplit split;
+  if (m.files.present() && w == WeightDtype::auto_) {
+    split.input = m.files.embedding + m.files.other;
+    split.output = m.files.head;
+    for (std::size_t i = 0; i < m.files.layers.size(); ++i) split.layers.push_back({m.files.layers[i], m.files.layer_experts[i]});
+    return split;
+  }
   if (is_gguf(w)) {
     gguf_model_bytes(m, t, w, &split);
     return split;

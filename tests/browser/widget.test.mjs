@@ -426,3 +426,33 @@ test('keyboard and screen readers: labelled inputs, a live total, no serious axe
     await page.close();
   }
 });
+
+test('checkpoint files dropped on the element: it shows the model they hold', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memcalc-element-files-'));
+  try {
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(join(repo, 'build/native-release/tests/memcalc_write_fixtures'), [dir], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const file = join(dir, 'gguf-llama-q4_k', 'llama-q4_k_m.gguf');
+    const { page, problems } = await openDocs();
+    const bytes = readFileSync(file);
+    // A drop carries File objects; the element reads their headers and shows their model.
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'llama-q4_k_m.gguf'));
+      return transfer;
+    }, [...bytes]);
+    const element = page.locator('llm-memory-calculator').first();
+    await element.dispatchEvent('drop', { dataTransfer });
+    const cliModel = JSON.parse(spawnSync(join(repo, 'build/native-release/cli/memcalc'), ['inspect', file, '--json'], { encoding: 'utf8' }).stdout).model;
+    await page.waitForFunction(() => document.querySelector('llm-memory-calculator').result?.params?.source === 'checkpoint');
+    const result = await element.evaluate((e) => e.result);
+    const scenario = JSON.parse(await element.getAttribute('scenario'));
+    const cli = cliResult({ ...scenario, model: cliModel });
+    assert.equal(result.total_bytes, cli.total_bytes);
+    assert.deepEqual(result.components.map((c) => [c.id, c.bytes]), cli.components.map((c) => [c.id, c.bytes]));
+    assert.deepEqual(problems, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

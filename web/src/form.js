@@ -3,6 +3,7 @@
 import { el } from './dom.js';
 import { formatParams, unitBytes } from './format.js';
 import { help, language, t } from './i18n.js';
+import { createCheckpointImport, droppedFiles, isCheckpoint } from './checkpoint.js';
 import { createEngineForm } from './engine-form.js';
 import { getPath, isPlainObject, leafPaths, setPath } from './scenario.js';
 
@@ -27,7 +28,7 @@ const CORE_DIMENSIONS = DIMENSIONS.slice(0, 11).filter((k) => !k.startsWith('n_'
 const TOP_LEVEL_EXCLUDED = new Set(['model', 'mode']);
 const GIB = unitBytes('GiB');
 
-export function buildForm({ root, catalog, state, onChange }) {
+export function buildForm({ root, catalog, state, onChange, api }) {
   const $ = (selector) => root.querySelector(selector);
   const presetsById = new Map(catalog.presets.map((p) => [p.id, p]));
   const enums = catalog.enums ?? {};
@@ -309,6 +310,15 @@ export function buildForm({ root, catalog, state, onChange }) {
       rest.map(describe));
   }
 
+  const checkpoint = createCheckpointImport({
+    root: $('#checkpoint'), api,
+    onModel: (model) => {
+      customFrom = null;
+      onChange(setPath(state.scenario, 'model', model), { rebuild: true });
+      $('#checkpoint').open = true;
+    },
+  });
+
   $('#config-apply').addEventListener('click', () => importConfig(configText.value));
   $('#config-file').addEventListener('change', async (event) => {
     const file = event.target.files?.[0];
@@ -333,8 +343,13 @@ export function buildForm({ root, catalog, state, onChange }) {
     event.preventDefault();
     dragDepth = 0;
     drop.hidden = true;
-    const file = event.dataTransfer.files[0];
-    if (file) importConfig(await file.text());
+    const files = await droppedFiles(event.dataTransfer);
+    if (isCheckpoint(files)) {
+      $('#checkpoint').open = true;
+      checkpoint.read(files, 'files');
+    } else if (files[0]) {
+      importConfig(await files[0].text());
+    }
   });
 
   // GPUs: count × a card of the catalog, or custom memory.

@@ -53,7 +53,7 @@ async function start() {
   layerStrip = createLayerStrip($('#layers'));
   engineLog = createEngineLog({ root: $('#engine'), state });
   timeline = createTimeline({ root: $('#timeline'), catalog: state.catalog, state });
-  form = buildForm({ root: $('#inputs'), catalog: state.catalog, state, onChange: setScenario });
+  form = buildForm({ root: $('#inputs'), catalog: state.catalog, state, onChange: setScenario, api: state.api });
   wireChrome();
   wireShare({ root: $('#results'), catalog: state.catalog, state });
   update();

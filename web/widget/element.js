@@ -10,6 +10,7 @@
 // Attribute changes and edits in the element are batched into one estimate per microtask. Every
 // instance shares one WebAssembly instance, loaded when the first one connects.
 import { loadInline } from '../src/api/inline.js';
+import { droppedFiles, isCheckpoint } from '../src/checkpoint.js';
 import { el } from '../src/dom.js';
 import { formatBytes, formatCount, formatShare } from '../src/format.js';
 import { help, language, pickLanguage, setLanguage, t } from '../src/i18n.js';
@@ -70,6 +71,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
   #pending = false;
   #layout = '';
   #refs = {};
+  #dropWired = false;
 
   constructor() {
     super();
@@ -90,6 +92,36 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     }
     watchScheme(this);
     this.#schedule();
+    if (!this.#dropWired) {
+      this.#dropWired = true;
+      this.addEventListener('dragover', (event) => {
+        if ([...(event.dataTransfer?.types ?? [])].includes('Files')) event.preventDefault();
+      });
+      this.addEventListener('drop', async (event) => {
+        event.preventDefault();
+        const files = await droppedFiles(event.dataTransfer);
+        if (isCheckpoint(files)) this.openFiles(files).catch(() => {});
+      });
+    }
+  }
+
+  /**
+   * Reads a checkpoint's files by their headers (as a drop on the element does) and shows the model
+   * they hold; resolves to what the files hold, or rejects with the problems named.
+   */
+  async openFiles(files) {
+    await loadApi();
+    const read = await instance.readFiles(files);
+    if (!read.ok) {
+      this.#mount();
+      this.#refs.issues.replaceChildren(...read.issues.filter((i) => i.severity === 'error')
+        .map((i) => el('li', { className: 'error', textContent: `${i.field}: ${i.message}` })));
+      const error = new Error(read.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
+      error.issues = read.issues;
+      throw error;
+    }
+    this.#edit('model', read.model);
+    return read;
   }
 
   disconnectedCallback() {

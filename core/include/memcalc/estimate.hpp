@@ -50,6 +50,7 @@ struct ParamCounts {
   double embedding = 0;     // the input embedding (gpt-oss, DeepSeek and GLM leave it out of "active")
   double encoders = 0;      // vision and audio towers with their projectors
   double mtp = 0;           // multi-token-prediction modules (on disk, not in `total`)
+  const char* source = "config";  // "checkpoint": total counted from the files' tensors
 };
 
 struct Fit {

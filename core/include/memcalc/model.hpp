@@ -178,6 +178,22 @@ struct Encoder {
   std::string formula;   // how they were counted
 };
 
+// A checkpoint's tensors as its files hold them (memcalc/files.hpp): exact bytes, which the estimate
+// uses instead of counting each format's storage itself.
+struct FileTensors {
+  std::string format;             // "gguf" | "safetensors"; empty: the model did not come from files
+  double files = 0, tensors = 0, bytes = 0;
+  double params = 0;              // logical parameters of the language model and towers; 0: packed formats
+  double embedding = 0, head = 0, encoders = 0, mtp = 0, other = 0;
+  std::vector<double> layers, layer_experts;  // per decoder layer; experts: its routed experts' share
+  bool present() const { return !format.empty(); }
+  double language_model() const {
+    double b = embedding + head + other;
+    for (double x : layers) b += x;
+    return b;
+  }
+};
+
 struct ModelConfig {
   std::string id;      // preset id, or "custom"
   std::string name;    // display name
@@ -235,6 +251,7 @@ struct ModelConfig {
                                   //   speculative decoding (DeepSeek num_nextn_predict_layers, ...)
   std::vector<Encoder> encoders;  // vision and audio towers (multimodal checkpoints)
   Checkpoint checkpoint;
+  FileTensors files;              // when read from GGUF or safetensors headers
 
   double published_params = 0;        // from the preset's citation; 0 = none
   bool published_params_exact = false;

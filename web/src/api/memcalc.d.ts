@@ -271,9 +271,34 @@ export interface Catalog {
   readonly components: readonly { id: string; label: string; label_zh: string }[];
 }
 
+/** What a checkpoint's files hold, read from their headers (`memcalc inspect`). */
+export interface FilesRead {
+  ok: boolean;
+  /** Problems, each naming the file (`field`) and the byte or tensor. */
+  issues: Issue[];
+  /** The scenario's `model`: config fields with `checkpoint_tensors`, the files' exact bytes. */
+  model?: HfConfig;
+  inspect?: {
+    format: 'gguf' | 'safetensors';
+    files: { name: string; size: number; header_bytes: number; tensors: number }[];
+    tensor_count: number;
+    bytes: number;
+    bytes_by_type: { [type: string]: number };
+    architecture: { [field: string]: unknown };
+    not_used: string[];
+  };
+  /** Header bytes looked at, and the files' sizes. */
+  read_bytes: number;
+  total_bytes: number;
+}
+
 /** The synchronous API over one instantiated module. */
 export interface Memcalc {
   estimate(scenario: Scenario | string): Result;
+  /** Reads only the headers (Blob.slice) of .gguf, .safetensors, index and config.json files. */
+  readFiles(files: Iterable<Blob>, options?: { onProgress?: (p: { read: number; total: number }) => void }): Promise<FilesRead>;
+  /** The scenario's `model` for the files; rejects with an Error carrying `issues`. */
+  modelFromFiles(files: Iterable<Blob>, options?: { onProgress?: (p: { read: number; total: number }) => void }): Promise<HfConfig>;
   /** The result JSON text, exactly as the CLI prints it. */
   estimateText(scenarioJson: string): string;
   catalog(): Catalog;
@@ -294,5 +319,7 @@ export function load(options?: LoadOptions): Promise<Memcalc>;
 /** The shared instance used by estimate/presets/catalog (options apply on the first call). */
 export function init(options?: LoadOptions): Promise<Memcalc>;
 export function estimate(scenario: Scenario | string): Promise<Result>;
+export function modelFromFiles(files: Iterable<Blob>, options?: { onProgress?: (p: { read: number; total: number }) => void }): Promise<HfConfig>;
+export function readFiles(files: Iterable<Blob>, options?: { onProgress?: (p: { read: number; total: number }) => void }): Promise<FilesRead>;
 export function presets(): Promise<readonly Preset[]>;
 export function catalog(): Promise<Catalog>;

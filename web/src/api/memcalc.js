@@ -43,6 +43,20 @@ export async function estimate(scenario) {
   return (await init()).estimate(scenario);
 }
 
+/**
+ * The scenario's `model` for a checkpoint's files (File or Blob objects: a .gguf or its split set, a
+ * .safetensors file or shards with model.safetensors.index.json and config.json). Only the headers
+ * are read. Rejects with an Error whose `issues` name the file and byte of any problem.
+ */
+export async function modelFromFiles(files, options) {
+  return (await init()).modelFromFiles(files, options);
+}
+
+/** What the files hold, as `memcalc inspect` prints it, with the model and the bytes read. */
+export async function readFiles(files, options) {
+  return (await init()).readFiles(files, options);
+}
+
 /** The model presets of the catalog. */
 export async function presets() {
   return (await init()).presets();
