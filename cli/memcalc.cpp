@@ -171,6 +171,17 @@ void print_table(const Json& r) {
                 show(number(*lim, "max_seq_len")).c_str(), show(number(*lim, "max_batch_size")).c_str(),
                 show(number(*lim, "min_gpus")).c_str(), lim->find("min_gpus_layout")->as_string().c_str());
   }
+  if (const Json* perf = r.find("performance")) {
+    std::printf("\nSpeed (a roofline; %s-bound):", perf->find("bound")->as_string().c_str());
+    if (const Json* d = perf->find("decode_tokens_per_s"))
+      std::printf(" decode %.1f tokens/s per sequence (%.1f for the batch), prefill %.0f tokens/s, time to first token %.3f s\n",
+                  d->as_number(), number(*perf, "decode_tokens_per_s_total"), number(*perf, "prefill_tokens_per_s"),
+                  number(*perf, "time_to_first_token_s"));
+    else
+      std::printf(" step %.3f s, %.0f tokens/s per GPU, %.1f GPU-hours per billion tokens\n", number(*perf, "step_time_s"),
+                  number(*perf, "tokens_per_s"), number(*perf, "gpu_hours_per_billion_tokens"));
+    for (const auto& a : perf->find("assumptions")->as_array()) std::printf("  %s\n", a.as_string().c_str());
+  }
   if (const Json* e = r.find("engine")) print_engine(*e);
   std::fflush(stdout);
   print_issues(r, std::cerr);
@@ -185,7 +196,10 @@ int list_models() {
 }
 
 int list_gpus() {
-  for (const auto& g : memcalc::gpus()) std::printf("%-20s %-40s %s\n", g.id.c_str(), g.name.c_str(), gib(g.memory_bytes).c_str());
+  std::printf("%-34s %-52s %10s %10s %9s %9s\n", "id", "name", "memory", "usable", "GB/s", "bf16 TF");
+  for (const auto& g : memcalc::gpus())
+    std::printf("%-34s %-52s %10s %10s %9.0f %9.1f\n", g.id.c_str(), g.name.substr(0, 52).c_str(), gib(g.memory_bytes).c_str(),
+                gib(g.usable_bytes).c_str(), g.bandwidth_bytes_per_s / 1e9, g.flops_bf16 / 1e12);
   return 0;
 }
 

@@ -95,6 +95,7 @@ double state_element_bytes(StateDtype d, const ModelConfig& m, const Mixer& x);
 double prefill_activation_bytes(const Scenario& s, const ModelTensors& t, double tokens, double* widest = nullptr);
 
 void add_training(const Scenario& s, const ModelTensors& t, Breakdown& out);
+Performance performance(const Scenario& s, const ModelTensors& t, const Result& r);
 void add_inference(const Scenario& s, const ModelTensors& t, Breakdown& out);
 
 }  // namespace memcalc::detail

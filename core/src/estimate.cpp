@@ -305,6 +305,7 @@ Result estimate(const Scenario& s) {
   if (r.total_bytes >= 9007199254740992.0)
     r.issues.push_back({"", Severity::warning, "the total exceeds 2^53 bytes; figures beyond that are rounded"});
   r.limits = solve_limits(s, t, r.engine);
+  r.performance = detail::performance(s, t, r);
   return r;
 }
 
@@ -393,6 +394,25 @@ Json result_to_json(const Result& r) {
   }
   out.set("layers", std::move(layers));
   if (!r.engine.name.empty()) out.set("engine", engine_json(r.engine));
+  if (r.performance.available) {
+    const Performance& p = r.performance;
+    Json perf = Json::object();
+    if (r.mode == Mode::inference) {
+      perf.set("decode_tokens_per_s", p.decode_tokens_per_s);
+      perf.set("decode_tokens_per_s_total", p.decode_tokens_per_s_total);
+      perf.set("prefill_tokens_per_s", p.prefill_tokens_per_s);
+      perf.set("time_to_first_token_s", p.time_to_first_token_s);
+    } else {
+      perf.set("step_time_s", p.step_time_s);
+      perf.set("tokens_per_s", p.tokens_per_s);
+      perf.set("gpu_hours_per_billion_tokens", p.gpu_hours_per_billion_tokens);
+    }
+    perf.set("bound", p.bound);
+    Json a = Json::array();
+    for (const auto& x : p.assumptions) a.push(Json(x));
+    perf.set("assumptions", std::move(a));
+    out.set("performance", std::move(perf));
+  }
   Json fits = Json::object();
   fits.set("gpu_bytes", r.fit.gpu_bytes);
   fits.set("count", r.fit.count);
@@ -459,6 +479,15 @@ Json catalog_json() {
     j.set("memory_bytes", gpu.memory_bytes);
     j.set("listed_bytes", gpu.listed_bytes);
     j.set("usable_bytes", gpu.usable_bytes);
+    j.set("vendor", gpu.vendor);
+    j.set("kind", gpu.kind);
+    j.set("released", gpu.released);
+    j.set("bandwidth_bytes_per_s", gpu.bandwidth_bytes_per_s);
+    Json flops = Json::object();
+    flops.set("bf16", gpu.flops_bf16);
+    if (gpu.flops_fp8 > 0) flops.set("fp8", gpu.flops_fp8);
+    if (gpu.flops_fp4 > 0) flops.set("fp4", gpu.flops_fp4);
+    j.set("flops", std::move(flops));
     j.set("source", gpu.source);
     g.push(std::move(j));
   }

@@ -133,6 +133,16 @@ ScenarioParseResult parse_scenario(const Json& json) {
   double overhead = s.overhead_bytes;
   top.integer("overhead_bytes", overhead, 0, kMaxBytes);
   s.overhead_bytes = overhead;
+  {
+    Section p(sub_object(top, "performance"), "performance", issues);
+    for (auto [key, out] : {std::pair{"memory_efficiency", &s.performance.memory_efficiency},
+                            std::pair{"compute_efficiency", &s.performance.compute_efficiency}, std::pair{"mfu", &s.performance.mfu}})
+      if (const Json* v = p.get(key)) {
+        if (!v->is_number() || v->as_number() < 0 || v->as_number() > 1) p.error(key, "must be a share from 0 (the default) to 1");
+        else *out = v->as_number();
+      }
+    p.report_unknown();
+  }
 
   {
     Section t(sub_object(top, "training"), "training", issues);
@@ -232,8 +242,27 @@ ScenarioParseResult parse_scenario(const Json& json) {
     }
     bytes("usable_bytes", s.gpu.usable_bytes);
     bytes("listed_bytes", s.gpu.listed_bytes);
+    if (const Json* bw = g.get("bandwidth_bytes_per_s")) {
+      if (!bw->is_number() || !(bw->as_number() > 0) || bw->as_number() > 1e15) g.error("bandwidth_bytes_per_s", "must be a positive number of bytes per second");
+      else s.gpu.bandwidth_bytes_per_s = bw->as_number();
+    }
+    if (const Json* flops = g.get("flops")) {
+      Section f(flops->is_object() ? flops : nullptr, "gpu.flops", issues);
+      if (!flops->is_object()) g.error("flops", "must be an object such as {\"bf16\": 9.9e14, \"fp8\": 1.98e15}");
+      for (auto [key, out] : {std::pair{"bf16", &s.gpu.flops_bf16}, std::pair{"fp8", &s.gpu.flops_fp8}, std::pair{"fp4", &s.gpu.flops_fp4}})
+        if (const Json* v = f.get(key)) {
+          if (!v->is_number() || !(v->as_number() > 0) || v->as_number() > 1e19) f.error(key, "must be a positive number of FLOP/s");
+          else *out = v->as_number();
+        }
+      f.report_unknown();
+    }
     if (const Gpu* gpu = s.gpu.preset.empty() ? nullptr : find_gpu(s.gpu.preset)) {
       s.gpu.memory_bytes = gpu->memory_bytes;
+      s.gpu.kind = gpu->kind;
+      if (s.gpu.bandwidth_bytes_per_s == 0) s.gpu.bandwidth_bytes_per_s = gpu->bandwidth_bytes_per_s;
+      if (s.gpu.flops_bf16 == 0) s.gpu.flops_bf16 = gpu->flops_bf16;
+      if (s.gpu.flops_fp8 == 0) s.gpu.flops_fp8 = gpu->flops_fp8;
+      if (s.gpu.flops_fp4 == 0) s.gpu.flops_fp4 = gpu->flops_fp4;
       if (s.gpu.listed_bytes == 0) s.gpu.listed_bytes = gpu->listed_bytes;
       if (s.gpu.usable_bytes == 0) s.gpu.usable_bytes = gpu->usable_bytes;
     } else {
@@ -383,6 +412,11 @@ Json scenario_defaults_json() {
   s.set("inference", inference);
   s.set("gpu", gpu);
   s.set("overhead_bytes", d.overhead_bytes);
+  Json perf = Json::object();
+  perf.set("memory_efficiency", d.performance.memory_efficiency);
+  perf.set("compute_efficiency", d.performance.compute_efficiency);
+  perf.set("mfu", d.performance.mfu);
+  s.set("performance", perf);
   return s;
 }
 

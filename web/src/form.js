@@ -361,10 +361,11 @@ export function buildForm({ root, catalog, state, onChange, api }) {
   function buildGpu() {
     const gpu = state.scenario.gpu ?? {};
     const locale = language();
+    // Grouped by class (data centre, workstation, consumer, unified memory, edge), as catalogued.
+    const kinds = [...new Set(catalog.gpus.map((g) => g.kind || 'other'))];
     card.replaceChildren(
-      ...catalog.gpus.map((g) => el('option', {
-        value: g.id, textContent: `${g.name} · ${(g.memory_bytes / GIB).toLocaleString(locale)} GiB`,
-      })),
+      ...kinds.map((kind) => el('optgroup', { label: t(`gpu.kind.${kind}`) }, catalog.gpus.filter((g) => (g.kind || 'other') === kind)
+        .map((g) => el('option', { value: g.id, textContent: `${g.name} · ${(g.memory_bytes / GIB).toLocaleString(locale)} GiB` })))),
       el('option', { value: '', textContent: t('gpu.custom') }),
     );
     const custom = gpu.memory_bytes !== undefined && gpu.preset === undefined;

@@ -121,6 +121,20 @@ struct EngineFigures {
   double limit_n_gpu_layers = -1;
 };
 
+// Speed beside memory (CONTRACTS.md §6.2 `performance`): a roofline, each figure with its assumptions.
+struct Performance {
+  bool available = false;            // the GPU's bandwidth and FLOP/s are known
+  double decode_tokens_per_s = 0;    // inference: per sequence
+  double decode_tokens_per_s_total = 0;
+  double prefill_tokens_per_s = 0;
+  double time_to_first_token_s = 0;
+  double step_time_s = 0;            // training: one optimizer step of the global batch
+  double tokens_per_s = 0;           // training: per GPU
+  double gpu_hours_per_billion_tokens = 0;
+  std::string bound;                 // "memory" | "compute"
+  std::vector<std::string> assumptions;
+};
+
 struct Result {
   bool ok = false;
   Mode mode = Mode::training;
@@ -139,6 +153,7 @@ struct Result {
   double recurrent_state_bytes_per_sequence = 0;  // inference: fixed state per sequence on this GPU
   std::vector<LayerSummary> layers;
   EngineFigures engine;            // inference with an engine other than "generic"
+  Performance performance;
   double host_bytes = 0;           // CPU memory the scenario needs (llama.cpp layers on the CPU, output buffers)
   Fit fit;
   Limits limits;

@@ -14,8 +14,15 @@ struct Gpu {
   std::string name;        // "NVIDIA H100 80GB (SXM/PCIe)"
   double memory_bytes;     // bytes per card, as marketed
   double listed_bytes;     // as the driver lists it (nvidia-smi "MiB" total)
-  double usable_bytes;     // as the CUDA runtime reports it (torch.cuda.mem_get_info total)
+  double usable_bytes;     // as the runtime reports it (CUDA's total; unified memory: the GPU's default share)
   std::string source;      // datasheet, and where the listed and usable figures come from
+  std::string vendor;      // "NVIDIA", "AMD", "Apple", "Intel"
+  std::string kind;        // "datacenter", "workstation", "consumer", "unified", "edge"
+  double released = 0;     // year
+  double bandwidth_bytes_per_s = 0;  // memory bandwidth, as marketed
+  double flops_bf16 = 0;   // dense peak FLOP/s: bf16 (fp16 where bf16 is absent; GeForce: fp32 accumulate)
+  double flops_fp8 = 0;    // 0: none
+  double flops_fp4 = 0;    // 0: none
 };
 
 const std::vector<Gpu>& gpus();

@@ -119,8 +119,18 @@ struct GpuConfig {
   double usable_bytes = 0;           // as the CUDA runtime reports it (what fits compares against)
   double listed_bytes = 0;           // as the driver lists it (nvidia-smi; SGLang sizes by it)
   double count = 1;
+  double bandwidth_bytes_per_s = 0;  // memory bandwidth (a preset's, or given)
+  double flops_bf16 = 0, flops_fp8 = 0, flops_fp4 = 0;  // dense peak FLOP/s (a preset's, or gpu.flops)
+  std::string kind;                  // the preset's device class ("consumer", "unified", ...)
   double usable() const { return usable_bytes > 0 ? usable_bytes : memory_bytes; }
   double listed() const { return listed_bytes > 0 ? listed_bytes : memory_bytes; }
+};
+
+// Speed beside memory: the efficiencies of the roofline (0: the default for the engine and device).
+struct PerformanceConfig {
+  double memory_efficiency = 0;   // share of the memory bandwidth decode reaches
+  double compute_efficiency = 0;  // share of the peak FLOP/s prefill reaches
+  double mfu = 0;                 // training: model FLOPs utilisation (0: 0.4)
 };
 
 struct Scenario {
@@ -130,6 +140,7 @@ struct Scenario {
   InferenceConfig inference;
   GpuConfig gpu;
   double overhead_bytes = 1073741824;  // CUDA context and workspaces per GPU (a rule: 1 GiB)
+  PerformanceConfig performance;
 };
 
 struct ScenarioParseResult {

@@ -82,9 +82,9 @@ export interface EngineConfig {
   [option: string]: string | number | boolean | number[];
 }
 
-export type GpuConfig =
-  | { preset: string; count?: number; usable_bytes?: number; listed_bytes?: number }
-  | { memory_bytes: number; count?: number; usable_bytes?: number; listed_bytes?: number };
+type GpuDetails = { count?: number; usable_bytes?: number; listed_bytes?: number; bandwidth_bytes_per_s?: number;
+  flops?: { bf16?: number; fp8?: number; fp4?: number } };
+export type GpuConfig = ({ preset: string } & GpuDetails) | ({ memory_bytes: number } & GpuDetails);
 
 /** What an engine allocates and prints at start-up, bytes per GPU (CONTRACTS.md §6.2). */
 export interface EngineFigures {
@@ -130,6 +130,8 @@ export interface Scenario {
   gpu?: GpuConfig;
   /** CUDA context and workspaces, bytes per GPU (a rule of thumb; default 1 GiB). */
   overhead_bytes?: number;
+  /** The roofline's efficiencies; 0: the default for the engine and device. */
+  performance?: { memory_efficiency?: number; compute_efficiency?: number; mfu?: number };
 }
 
 export interface Issue {
@@ -214,6 +216,18 @@ export interface Result {
   host_bytes?: number;
   /** Inference with an engine other than "generic". */
   engine?: EngineFigures;
+  /** Speed beside memory: a roofline, each figure with its assumptions (absent when the GPU's bandwidth and FLOP/s are unknown). */
+  performance?: {
+    decode_tokens_per_s?: number;
+    decode_tokens_per_s_total?: number;
+    prefill_tokens_per_s?: number;
+    time_to_first_token_s?: number;
+    step_time_s?: number;
+    tokens_per_s?: number;
+    gpu_hours_per_billion_tokens?: number;
+    bound: 'memory' | 'compute';
+    assumptions: string[];
+  };
   /** The core's version. */
   version?: string;
   [field: string]: unknown;
@@ -246,8 +260,14 @@ export interface Gpu {
   memory_bytes: number;
   /** As the driver lists it (nvidia-smi). */
   listed_bytes: number;
-  /** As the CUDA runtime reports it: what `fits` compares against. */
+  /** As the runtime reports it (unified memory: the GPU's default share): what `fits` compares against. */
   usable_bytes: number;
+  vendor: string;
+  kind: 'datacenter' | 'workstation' | 'consumer' | 'unified' | 'edge';
+  released: number;
+  bandwidth_bytes_per_s: number;
+  /** Dense peak FLOP/s per dtype. */
+  flops: { bf16: number; fp8?: number; fp4?: number };
   source?: string;
   [field: string]: unknown;
 }
