@@ -6,6 +6,7 @@
 //
 // Flags set scenario fields on top of the file (or of the defaults); everything goes through
 // memcalc::estimate_json, so the CLI, the JS API and the page print the same numbers.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -72,9 +73,18 @@ bool read_file(const std::string& path, std::string& out) {
   return f && read_all(f, out);
 }
 
+// Bytes in the unit that shows their digits: GiB from 1 GiB, then MiB, KiB and B.
 std::string gib(double bytes) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / 1073741824.0);
+  const double a = std::fabs(bytes);
+  if (a >= 1073741824.0 || a == 0)
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / 1073741824.0);
+  else if (a >= 1048576.0)
+    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / 1048576.0);
+  else if (a >= 1024.0)
+    std::snprintf(buf, sizeof buf, "%.2f KiB", bytes / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
   return buf;
 }
 
@@ -170,6 +180,18 @@ void print_table(const Json& r) {
     std::printf("Longest sequence that fits: %s; largest batch: %s; fewest GPUs: %s %s\n",
                 show(number(*lim, "max_seq_len")).c_str(), show(number(*lim, "max_batch_size")).c_str(),
                 show(number(*lim, "min_gpus")).c_str(), lim->find("min_gpus_layout")->as_string().c_str());
+    if (const Json* capped = lim->find("max_seq_len_capped"); capped && capped->as_bool())
+      std::printf("  (the longest sequence stops at the model's max_position_embeddings)\n");
+  }
+  if (const Json* sug = r.find("suggestions"); sug && !sug->as_array().empty()) {
+    const bool ok = r.find("fits") && r.find("fits")->find("fits")->as_bool();
+    std::printf("\n%s\n", ok ? "Room to spare:" : "What makes it fit (cheapest first):");
+    for (const Json& x : sug->as_array()) {
+      std::string flags;
+      for (const auto& [path, value] : x.find("change")->as_object())
+        flags += (flags.empty() ? "" : " ") + path + "=" + (value.is_string() ? value.as_string() : value.dump());
+      std::printf("  - %s: %s per GPU\n      %s\n", x.find("label")->as_string().c_str(), gib(number(x, "total_bytes")).c_str(), flags.c_str());
+    }
   }
   if (const Json* perf = r.find("performance")) {
     std::printf("\nSpeed (a roofline; %s-bound):", perf->find("bound")->as_string().c_str());
@@ -189,9 +211,13 @@ void print_table(const Json& r) {
 
 int list_models() {
   const Json presets = memcalc::presets_json();
-  for (const auto& p : presets.as_array())
-    std::printf("%-22s %-28s %8.2fB params\n", p.find("id")->as_string().c_str(), p.find("name")->as_string().c_str(),
-                number(p, "params_total") / 1e9);
+  for (const auto& p : presets.as_array()) {
+    const Json* official = p.find("official");
+    std::string repo = official && official->is_string() ? official->as_string() : "";
+    if (repo.rfind("https://huggingface.co/", 0) == 0) repo = repo.substr(23);
+    std::printf("%-26s %-34s %8.2fB params  %s\n", p.find("id")->as_string().c_str(), p.find("name")->as_string().c_str(),
+                number(p, "params_total") / 1e9, repo.c_str());
+  }
   return 0;
 }
 

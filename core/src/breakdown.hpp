@@ -95,6 +95,10 @@ double state_element_bytes(StateDtype d, const ModelConfig& m, const Mixer& x);
 double prefill_activation_bytes(const Scenario& s, const ModelTensors& t, double tokens, double* widest = nullptr);
 
 void add_training(const Scenario& s, const ModelTensors& t, Breakdown& out);
+// The scenario's components by mode and engine, plus the overhead rule, into `b`; returns the peak.
+double run_scenario(const Scenario& s, const ModelTensors& t, Breakdown& b);
+// What makes a scenario that does not fit fit (or the room one that fits leaves), cheapest first.
+std::vector<Suggestion> suggestions(const Scenario& s, const ModelTensors& t, const Result& r);
 Performance performance(const Scenario& s, const ModelTensors& t, const Result& r);
 void add_inference(const Scenario& s, const ModelTensors& t, Breakdown& out);
 

@@ -13,7 +13,27 @@
 
 namespace memcalc {
 
-extern const std::string_view kPresetsJson;
+namespace detail {
+
+double run_scenario(const Scenario& s, const ModelTensors& t, Breakdown& b) {
+  if (s.mode == Mode::training) {
+    add_training(s, t, b);
+  } else {
+    switch (s.inference.engine.name) {
+      case Engine::generic: add_inference(s, t, b); break;
+      case Engine::vllm: add_vllm(s, t, b); break;
+      case Engine::sglang: add_sglang(s, t, b); break;
+      case Engine::llamacpp: add_llamacpp(s, t, b); break;
+      case Engine::transformers: add_transformers(s, t, b); break;
+    }
+  }
+  b.add("overhead", s.overhead_bytes, Basis::rule, [&] {
+    return num(s.overhead_bytes) + " B per GPU (scenario.overhead_bytes)";
+  }, "Rule of thumb: PyTorch CUDA context (~0.3–0.5 GiB) plus cuBLAS/cuDNN workspaces");
+  return b.peak();
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -56,27 +76,9 @@ const char* label_of(const std::string& id) {
   return "";
 }
 
-double run(const Scenario& s, const detail::ModelTensors& t, detail::Breakdown& b) {
-  if (s.mode == Mode::training) {
-    detail::add_training(s, t, b);
-  } else {
-    switch (s.inference.engine.name) {
-      case Engine::generic: detail::add_inference(s, t, b); break;
-      case Engine::vllm: detail::add_vllm(s, t, b); break;
-      case Engine::sglang: detail::add_sglang(s, t, b); break;
-      case Engine::llamacpp: detail::add_llamacpp(s, t, b); break;
-      case Engine::transformers: detail::add_transformers(s, t, b); break;
-    }
-  }
-  b.add("overhead", s.overhead_bytes, Basis::rule, [&] {
-    return detail::num(s.overhead_bytes) + " B per GPU (scenario.overhead_bytes)";
-  }, "Rule of thumb: PyTorch CUDA context (~0.3–0.5 GiB) plus cuBLAS/cuDNN workspaces");
-  return b.peak();
-}
-
 double total_of(const Scenario& s, const detail::ModelTensors& t) {
   detail::Breakdown b(false);
-  return run(s, t, b);
+  return detail::run_scenario(s, t, b);
 }
 
 // Largest integer x in [1, cap] with fits(x), for a fits() that is true up to some point and false
@@ -105,11 +107,13 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t, const Engi
   Scenario x = s;
   if (s.mode == Mode::training) {
     const double cp = s.training.parallel.cp;
-    lim.max_seq_len = largest(16777216 / cp, [&](double n) {
+    const double cap = s.model.max_position_embeddings > 0 ? s.model.max_position_embeddings : 16777216;
+    lim.max_seq_len = largest(std::floor(cap / cp), [&](double n) {
       x.training.seq_len = n * cp;
       return total_of(x, t) <= gpu;
     });
     if (lim.max_seq_len > 0) lim.max_seq_len *= cp;
+    lim.seq_len_capped = s.model.max_position_embeddings > 0 && lim.max_seq_len >= std::floor(cap / cp) * cp;
     x = s;
     lim.max_batch_size = largest(1048576, [&](double n) {
       x.training.batch_size = n;
@@ -143,7 +147,7 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t, const Engi
       for (double n = 1; n <= 64; ++n) {
         x.gpu.count = n;
         detail::Breakdown b(false);
-        if (run(x, t, b) <= gpu && b.engine.starts) {
+        if (detail::run_scenario(x, t, b) <= gpu && b.engine.starts) {
           lim.min_gpus = n;
           lim.min_gpus_layout = detail::num(n) + " GPU(s), every layer offloaded";
           break;
@@ -157,7 +161,7 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t, const Engi
         x.inference.engine.tensor_parallel_size = 0;
         x.inference.engine.tp_size = 0;
         detail::Breakdown b(false);
-        if (run(x, t, b) <= gpu && b.engine.starts) {
+        if (detail::run_scenario(x, t, b) <= gpu && b.engine.starts) {
           lim.min_gpus = tp;
           lim.min_gpus_layout = "tp=" + detail::num(tp);
           break;
@@ -165,10 +169,12 @@ Limits solve_limits(const Scenario& s, const detail::ModelTensors& t, const Engi
       }
     }
   } else {
-    lim.max_seq_len = largest(16777216, [&](double n) {
+    const double cap = s.model.max_position_embeddings > 0 ? s.model.max_position_embeddings : 16777216;
+    lim.max_seq_len = largest(cap, [&](double n) {
       x.inference.context_len = n;
       return total_of(x, t) <= gpu;
     });
+    lim.seq_len_capped = s.model.max_position_embeddings > 0 && lim.max_seq_len >= cap;
     x = s;
     lim.max_batch_size = largest(1048576, [&](double n) {
       x.inference.batch_size = n;
@@ -245,13 +251,13 @@ const char* basis_name(Basis b) {
 
 double estimate_total_bytes(const Scenario& s) { return total_of(s, detail::model_tensors(s.model)); }
 
-Result estimate(const Scenario& s) {
+Result estimate(const Scenario& s, EstimateParts parts) {
   Result r;
   r.ok = true;
   const detail::ModelTensors t = detail::model_tensors(s.model);
   r.params = count_params(s.model);
   detail::Breakdown b(true);
-  run(s, t, b);
+  detail::run_scenario(s, t, b);
   std::size_t peak_at = 0;
   r.total_bytes = b.peak(&peak_at);
   r.sum_bytes = b.total();
@@ -304,8 +310,10 @@ Result estimate(const Scenario& s) {
   r.fit.headroom_bytes = r.fit.gpu_bytes - r.total_bytes;
   if (r.total_bytes >= 9007199254740992.0)
     r.issues.push_back({"", Severity::warning, "the total exceeds 2^53 bytes; figures beyond that are rounded"});
-  r.limits = solve_limits(s, t, r.engine);
+  if (parts.searches) r.limits = solve_limits(s, t, r.engine);
   r.performance = detail::performance(s, t, r);
+  if (parts.searches) r.suggestions = detail::suggestions(s, t, r);
+  r.searched = parts.searches;
   return r;
 }
 
@@ -419,31 +427,45 @@ Json result_to_json(const Result& r) {
   fits.set("fits", r.fit.fits);
   fits.set("headroom_bytes", r.fit.headroom_bytes);
   out.set("fits", std::move(fits));
-  Json lim = Json::object();
-  lim.set("max_seq_len", r.limits.max_seq_len);
-  lim.set("max_batch_size", r.limits.max_batch_size);
-  lim.set("min_gpus", r.limits.min_gpus);
-  lim.set("min_gpus_layout", r.limits.min_gpus_layout);
-  out.set("limits", std::move(lim));
+  if (r.searched) {
+    Json lim = Json::object();
+    lim.set("max_seq_len", r.limits.max_seq_len);
+    lim.set("max_batch_size", r.limits.max_batch_size);
+    lim.set("min_gpus", r.limits.min_gpus);
+    lim.set("min_gpus_layout", r.limits.min_gpus_layout);
+    lim.set("max_seq_len_capped", r.limits.seq_len_capped);
+    out.set("limits", std::move(lim));
+    Json suggestions = Json::array();
+    for (const auto& x : r.suggestions) {
+      Json change = Json::object();
+      for (const auto& [path, value] : x.change) change.set(path, value);
+      Json j = Json::object();
+      j.set("change", std::move(change));
+      j.set("total_bytes", x.total_bytes);
+      j.set("fits", x.fits);
+      j.set("label", x.label);
+      suggestions.push(std::move(j));
+    }
+    out.set("suggestions", std::move(suggestions));
+  }
   out.set("version", MEMCALC_VERSION);
   return out;
 }
 
-std::string estimate_json(std::string_view scenario_json) {
+std::string estimate_json(std::string_view scenario_json, EstimateParts parts) {
   ScenarioParseResult parsed = parse_scenario_text(scenario_json);
   Result r;
   if (has_errors(parsed.issues)) {
     r.issues = std::move(parsed.issues);
     return result_to_json(r).dump();
   }
-  r = estimate(parsed.scenario);
+  r = estimate(parsed.scenario, parts);
   r.issues.insert(r.issues.begin(), parsed.issues.begin(), parsed.issues.end());
   return result_to_json(r).dump();
 }
 
-Json presets_json() {
+Json presets_json(bool configs) {
   Json out = Json::array();
-  const JsonParseResult raw = parse_json(kPresetsJson);
   for (const auto& m : presets()) {
     const ParamCounts c = count_params(m);
     Json p = Json::object();
@@ -457,20 +479,16 @@ Json presets_json() {
     p.set("params_active", c.active);
     p.set("published_params", m.published_params > 0 ? Json(m.published_params) : Json(nullptr));
     p.set("published_params_source", m.published_params_source);
-    for (const auto& entry : raw.value.as_array()) {
-      const Json* id = entry.find("id");
-      if (id && id->is_string() && id->as_string() == m.id)
-        if (const Json* config = entry.find("config")) p.set("config", *config);
-    }
+    if (const Json* entry = preset_entry(m.id); configs && entry && entry->find("config")) p.set("config", *entry->find("config"));
     out.push(std::move(p));
   }
   return out;
 }
 
-Json catalog_json() {
+Json catalog_json(bool configs) {
   Json out = Json::object();
   out.set("version", MEMCALC_VERSION);
-  out.set("presets", presets_json());
+  out.set("presets", presets_json(configs));
   Json g = Json::array();
   for (const auto& gpu : gpus()) {
     Json j = Json::object();

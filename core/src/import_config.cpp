@@ -795,6 +795,31 @@ ModelConfig model_from_hf_config(const Json& outer, const std::string& prefix, s
     m.intermediate_size = multiple * std::ceil(f / multiple);
   }
   m.max_position_embeddings = r.number({"max_position_embeddings", "n_positions", "n_ctx"}, 0);
+  // A rope scaling that stretches the positions sets the longest context the way vLLM derives its
+  // default max_model_len (config.py _get_and_verify_max_len): yarn from original_max_position_embeddings,
+  // linear and dynamic from max_position_embeddings, × factor; llama3, longrope and su tables are
+  // already in max_position_embeddings.
+  const Json* rope = r.get("rope_scaling");
+  if (!rope || !rope->is_object()) rope = r.get("rope_parameters");
+  if (rope && rope->is_object()) {
+    const Json* type = rope->find("rope_type");
+    if (!type || !type->is_string()) type = rope->find("type");
+    const Json* factor = rope->find("factor");
+    const Json* original = rope->find("original_max_position_embeddings");
+    const std::string kind = type && type->is_string() ? type->as_string() : "";
+    if (factor && factor->is_number() && factor->as_number() > 1 && std::isfinite(factor->as_number()) &&
+        one_of(kind, {"yarn", "linear", "dynamic"})) {
+      const double base = kind == "yarn" && original && original->is_number() && original->as_number() > 0 ? original->as_number()
+                                                                                                             : m.max_position_embeddings;
+      const double scaled = std::floor(base * factor->as_number());
+      if (scaled > m.max_position_embeddings && scaled <= 1e9) {
+        issues.push_back({prefix + ".rope_scaling", Severity::info,
+                          kind + " × " + detail::num(factor->as_number()) + ": the longest context is " + detail::num(scaled) +
+                              " tokens (max_position_embeddings " + detail::num(m.max_position_embeddings) + ")"});
+        m.max_position_embeddings = scaled;
+      }
+    }
+  }
 
   // torch_dtype (dtype in newer transformers), on the outer config for nested ones.
   std::string dtype = r.text("torch_dtype");

@@ -1,5 +1,6 @@
 #include "memcalc/json.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -42,8 +43,9 @@ std::string format_json_number(double value) {
   if (!std::isfinite(value)) return "null";
   char buf[40];
   if (value == std::floor(value) && std::fabs(value) < 9007199254740992.0) {
-    std::snprintf(buf, sizeof buf, "%.0f", value);
-    return value == 0 ? "0" : buf;  // no "-0"
+    // Integers (most figures are bytes): exact in an int64, written without printf.
+    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(value));
+    return std::string(buf, r.ptr);  // 0 and -0 both as "0"
   }
   // glibc and musl both print correctly rounded digits, so the shortest round-tripping
   // precision is the same on every platform.
@@ -58,7 +60,12 @@ namespace {
 
 void write_string(std::string& out, const std::string& s) {
   out += '"';
-  for (unsigned char c : s) {
+  std::size_t plain = 0;  // start of the run of characters written as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -67,16 +74,14 @@ void write_string(std::string& out, const std::string& s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s, plain, std::string::npos);
   out += '"';
 }
 

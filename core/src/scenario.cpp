@@ -331,8 +331,20 @@ ScenarioParseResult parse_scenario(const Json& json) {
       note("inference.text_only", Severity::info, "the model has no vision or audio tower");
     if (s.inference.mtp && m.mtp_layers.empty())
       note("inference.mtp", Severity::info, "the model has no multi-token-prediction layers");
-    if (m.max_position_embeddings > 0 && s.inference.context_len > m.max_position_embeddings)
-      note("inference.context_len", Severity::warning, "exceeds the model's max_position_embeddings (" + detail::num(m.max_position_embeddings) + ")");
+    const EngineOptions& o = s.inference.engine;
+    const double longest = m.max_position_embeddings;
+    const std::string beyond = "exceeds the model's max_position_embeddings (" + detail::num(longest) + ")";
+    if (longest > 0 && (o.name == Engine::generic || o.name == Engine::transformers) && s.inference.context_len > longest)
+      note("inference.context_len", Severity::warning, beyond);
+    if (longest > 0 && o.name == Engine::vllm && o.max_model_len > longest)
+      note("inference.engine.max_model_len", Severity::warning,
+           beyond + ": vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1, and the model may not handle it");
+    if (longest > 0 && o.name == Engine::sglang && o.context_length > longest)
+      note("inference.engine.context_length", Severity::warning,
+           beyond + ": SGLang refuses it unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1, and the model may not handle it");
+    if (longest > 0 && o.name == Engine::llamacpp && o.n_ctx > longest)
+      note("inference.engine.n_ctx", Severity::warning,
+           beyond + ": llama.cpp warns of a training context overflow (n_ctx_seq > n_ctx_train)");
     if (tp > s.gpu.count)
       note("gpu.count", Severity::warning, "inference.tp uses " + detail::num(tp) + " GPUs but gpu.count is " + detail::num(s.gpu.count));
   }

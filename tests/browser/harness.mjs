@@ -78,6 +78,13 @@ export async function openPage(context, url) {
 export async function gotoCalculator(page, url) {
   await page.goto(url);
   await page.waitForSelector('#total[data-total-bytes]');
+  await settled(page);
+}
+
+/** After an input: the page paints the breakdown at once and the rest (limits, suggestions, the
+ *  engine's log, the step...) a frame later; resolves when all of it shows the current scenario. */
+export async function settled(page) {
+  await page.waitForSelector('#results:not([aria-busy="true"])');
 }
 
 /** The CLI's result for a scenario (CONTRACTS.md §3). */

@@ -201,6 +201,24 @@ test('an edit inside the element re-estimates that element only, with one event'
   assert.deepEqual(problems, []);
 });
 
+test('the element lists what makes its scenario fit; a click applies the change', async () => {
+  const { page, problems } = await openDocs();
+  await recordEvents(page);
+  // Llama 3.1 70B in bf16 on one H100 does not fit; the core suggests quantized weights or more GPUs.
+  const scenario = { model: 'llama-3.1-70b', mode: 'inference', inference: { context_len: 8192 }, gpu: { preset: 'h100-80gb', count: 1 } };
+  await page.$eval('#training', (e, s) => { e.removeAttribute('model'); e.removeAttribute('mode'); e.setAttribute('scenario', s); }, JSON.stringify(scenario));
+  await eventsAfter(page, 1);
+  const cli = cliResult(scenario);
+  const items = page.locator('#training').locator('[part="suggestions"] li');
+  assert.equal(await items.count(), cli.suggestions.length);
+  assert.equal(await items.first().getAttribute('data-new-total'), String(cli.suggestions[0].total_bytes));
+  await items.first().getByRole('button').click();
+  const [event] = await eventsAfter(page, 1);
+  assert.equal(event.detail.total_bytes, cli.suggestions[0].total_bytes);
+  assert.equal(event.detail.fits.fits, true);
+  assert.deepEqual(problems, []);
+});
+
 test('the fallback content shows until the script runs, and then gives way', async () => {
   const { page } = await openPage(session.browser.context);
   const script = `${session.server.url}llm-memory-calculator.js`;

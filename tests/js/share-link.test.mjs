@@ -50,6 +50,9 @@ test('malformed and tampered hashes give an error, never a scenario', () => {
     'long form, bad JSON': '#scenario=%7Bnot-json',
     'long form, bad escape': '#scenario=%E0%A4%A',
     'long form, a number': '#scenario=42',
+    'pins not a list': `#s=${b64('{}')}&p=${b64('{"model": "gpt2"}')}`,
+    'pins of numbers': `#s=${b64('{}')}&p=${b64('[1]')}`,
+    'pins, bad base64url': `#s=${b64('{}')}&p=**`,
   };
   for (const [name, hash] of Object.entries(bad)) {
     const read = readHash(hash);
@@ -65,4 +68,16 @@ test('"__proto__" in a link is dropped, not turned into a prototype', () => {
   const merged = withDefaults(defaults, read.scenario);
   assert.equal(merged.polluted, undefined);
   assert.equal({}.polluted, undefined);
+});
+
+test('pinned scenarios travel with the link, short and long, and stop at four', () => {
+  const current = { model: 'llama-3.1-8b', gpu: { preset: 'rtx-4090-24gb', count: 1 } };
+  const pins = [{ model: 'llama-3.1-8b' }, { model: 'qwen3-8b', mode: 'inference' }];
+  const short = hashFor(current, pins);
+  assert.match(short, /^#s=[A-Za-z0-9_-]+&p=[A-Za-z0-9_-]+$/);
+  assert.deepEqual(readHash(short), { scenario: current, pinned: pins });
+  assert.deepEqual(readHash(longHashFor(current, pins)), { scenario: current, pinned: pins });
+  assert.deepEqual(readHash(hashFor(current)), { scenario: current, pinned: [] });
+  const many = Array.from({ length: 6 }, (_, i) => ({ training: { batch_size: i + 1 } }));
+  assert.equal(readHash(hashFor(current, many)).pinned.length, 4);
 });

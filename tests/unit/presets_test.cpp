@@ -8,6 +8,7 @@
 // that stated bound.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +66,22 @@ TEST(Presets, AtLeastEightyWithSources) {
     std::vector<Issue> issues;
     validate_model(m, "model", issues);
     EXPECT_FALSE(has_errors(issues)) << m.id << ": " << (issues.empty() ? "" : issues[0].field + " " + issues[0].message);
+  }
+}
+
+// The citation a reader follows is the publisher's own repository, never a fine-tune or a mirror that
+// copied its config (the provenance of our copy stays in "source").
+TEST(Presets, CiteThePublishersRepository) {
+  const std::vector<std::string> publishers = {
+      "meta-llama", "Qwen", "google", "mistralai", "deepseek-ai", "openai", "openai-community",
+      "microsoft", "allenai", "nvidia", "zai-org", "moonshotai", "MiniMaxAI", "ibm-granite", "ai21labs", "tiiuae",
+      "LiquidAI", "HuggingFaceTB"};
+  for (const auto& m : presets()) {
+    const std::string prefix = "https://huggingface.co/";
+    if (m.official.rfind("https://arxiv.org/", 0) == 0) continue;  // a paper's model (GPT-3)
+    ASSERT_EQ(m.official.rfind(prefix, 0), 0u) << m.id << ": " << m.official;
+    const std::string org = m.official.substr(prefix.size(), m.official.find('/', prefix.size()) - prefix.size());
+    EXPECT_NE(std::find(publishers.begin(), publishers.end(), org), publishers.end()) << m.id << " cites " << m.official;
   }
 }
 

@@ -2,7 +2,7 @@
 // GPU's memory, so the reader sees where activations or the KV cache take over.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { unitBytes } from './format.js';
+import { formatNumber, unitBytes } from './format.js';
 import { language, t } from './i18n.js';
 import { colorSlot } from './palette.js';
 import { setPath } from './scenario.js';
@@ -93,10 +93,10 @@ export function createChart({ root, api, catalog, state }) {
         { ...axisStyle, label: t(axis === 'seq' ? 'chart.seq' : 'chart.batch'),
           values: (u, splits) => splits.map((v) => (v == null ? '' : v >= 1024 ? `${v / 1024}k` : String(v))) },
         { ...axisStyle, label: state.unit, size: 56,
-          values: (u, splits) => splits.map((v) => (v == null ? '' : v.toLocaleString(locale, { maximumFractionDigits: 1 }))) },
+          values: (u, splits) => splits.map((v) => (v == null ? '' : formatNumber(v, locale, 1))) },
       ],
       series: [
-        { label: t(axis === 'seq' ? 'chart.seq' : 'chart.batch'), value: (u, v) => (v == null ? '' : v.toLocaleString(locale)) },
+        { label: t(axis === 'seq' ? 'chart.seq' : 'chart.batch'), value: (u, v) => (v == null ? '' : formatNumber(v, locale, 3)) },
         { label: t('chart.total'), stroke: color('--fg'), width: 2.5, value: fmt, points: { show: false } },
         ...ids.map((id) => ({
           label: name(id), stroke: color(`--c${colorSlot(id, shownIds)}`), width: 1.5, value: fmt,
@@ -106,7 +106,7 @@ export function createChart({ root, api, catalog, state }) {
       ],
     };
     function fmt(u, v) {
-      return v == null ? '—' : `${v.toLocaleString(locale, { maximumFractionDigits: 2 })} ${state.unit}`;
+      return v == null ? '—' : `${formatNumber(v, locale, 2)} ${state.unit}`;
     }
   }
 

@@ -2,7 +2,7 @@
 // config.json beside them) and, on request, a Hugging Face Hub repository. Only the files' headers are
 // read (Blob.slice locally, HTTP range requests from the Hub); the status line says how much of how much.
 import { el } from './dom.js';
-import { formatBytes } from './format.js';
+import { formatBytes, formatCount } from './format.js';
 import { language, t } from './i18n.js';
 
 const CHECKPOINT = /\.(gguf|safetensors)$|(^|\/)config\.json$|\.index\.json$/i;
@@ -97,7 +97,7 @@ export function createCheckpointImport({ root, api, onModel }) {
       const i = result.inspect;
       say('ok', t(origin === 'hub' ? 'files.read_hub' : 'files.read', {
         read: bytes(result.read_bytes), total: bytes(result.total_bytes), files: i.files.length,
-        tensors: i.tensor_count.toLocaleString(language()), format: i.format,
+        tensors: formatCount(i.tensor_count, language()), format: i.format,
       }), result.issues.filter((x) => x.severity !== 'info').map((x) => `${x.field}: ${x.message}`));
       onModel(result.model);
     } catch (error) {

@@ -2,7 +2,7 @@
 // the request length, whether it starts), the start-up lines as the engine would print them with our
 // formula behind each, and llama.cpp's split of the layers over GPUs and CPU. Updated in place.
 import { el } from './dom.js';
-import { formatBytes, formatCount } from './format.js';
+import { formatBytes, formatCount, formatNumber } from './format.js';
 import { language, t } from './i18n.js';
 
 export function createEngineLog({ root, state }) {
@@ -22,7 +22,7 @@ export function createEngineLog({ root, state }) {
 
     const items = [
       [t('engine.kv_tokens'), count(engine.kv_cache_tokens), 'kv_cache_tokens', engine.kv_cache_tokens],
-      [t('engine.concurrency', { len: count(engine.max_model_len) }), `${engine.max_concurrency.toLocaleString(locale, { maximumFractionDigits: 2 })}×`,
+      [t('engine.concurrency', { len: count(engine.max_model_len) }), `${formatNumber(engine.max_concurrency, locale, 2)}×`,
         'max_concurrency', engine.max_concurrency],
       [t('engine.kv_pool'), bytes(engine.kv_cache_bytes), 'kv_cache_bytes', engine.kv_cache_bytes],
     ];

@@ -10,26 +10,45 @@ import { formatBytes, formatShare } from './format.js';
  * @property {object} scenario  the scenario, every field present
  * @property {object} result    the core's result for it
  * @property {(component: object) => string} [label]  a component's label (default: the result's)
+ * @property {{ scenario: object, result: object }[]} [pinned]  scenarios pinned for comparison
  */
 
 const defaultLabel = (component) => component.label ?? component.id;
 
-export function toJson({ version, scenario, result }) {
-  return `${JSON.stringify({ tool: 'memcalc', version, scenario, result }, null, 2)}\n`;
+export function toJson({ version, scenario, result, pinned = [] }) {
+  const compared = pinned.length ? { pinned: pinned.map((p) => ({ scenario: p.scenario, result: p.result })) } : {};
+  return `${JSON.stringify({ tool: 'memcalc', version, scenario, result, ...compared }, null, 2)}\n`;
 }
+
+// Every component id of the results, in the order they first appear.
+function componentIds(results) {
+  const ids = [];
+  for (const r of results) for (const c of components(r)) if (!ids.includes(c.id)) ids.push(c.id);
+  return ids;
+}
+const bytesOf = (result, id) => components(result).find((c) => c.id === id)?.bytes;
 
 /**
  * Lines starting with # hold the version and the scenario (a CSV reader skips them with its comment
  * option); then a header and one row per component, bytes per GPU, and the total.
  */
-export function toCsv({ version, scenario, result, label = defaultLabel }) {
+export function toCsv({ version, scenario, result, label = defaultLabel, pinned = [] }) {
+  // Pinned scenarios: one more bytes column each, after the current one's.
+  const extra = pinned.map((_, i) => `pinned_${i + 1}_bytes_per_gpu`);
   const rows = [
     ['# memcalc', version],
     ['# scenario', JSON.stringify(scenario)],
-    ['component', 'label', 'bytes_per_gpu', 'basis', 'formula', 'source'],
-    ...components(result).map((c) => [c.id, label(c), c.bytes, c.basis, c.formula, c.source]),
+    ...pinned.map((p, i) => [`# pinned ${i + 1}`, JSON.stringify(p.scenario)]),
+    ['component', 'label', 'bytes_per_gpu', 'basis', 'formula', 'source', ...extra],
   ];
-  if (result.ok) rows.push(['total', 'Total', result.total_bytes, '', '', '']);
+  const mine = new Map(components(result).map((c) => [c.id, c]));
+  const all = [...components(result), ...pinned.flatMap((p) => components(p.result))];
+  for (const id of componentIds([result, ...pinned.map((p) => p.result)])) {
+    const c = mine.get(id) ?? all.find((x) => x.id === id);
+    rows.push([id, label(c), mine.has(id) ? c.bytes : '', mine.has(id) ? c.basis : '', mine.has(id) ? c.formula : '',
+      mine.has(id) ? c.source : '', ...pinned.map((p) => bytesOf(p.result, id) ?? '')]);
+  }
+  if (result.ok) rows.push(['total', 'Total', result.total_bytes, '', '', '', ...pinned.map((p) => (p.result.ok ? p.result.total_bytes : ''))]);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -43,7 +62,7 @@ function csvField(value) {
  * the version, the model and the mode, with the scenario in a collapsed block below it.
  * `words` gives the column titles and other phrases (the page passes its translations).
  */
-export function toMarkdown({ version, scenario, result, label = defaultLabel, unit = 'GB', locale = 'en', words = {}, modelName }) {
+export function toMarkdown({ version, scenario, result, label = defaultLabel, unit = 'GB', locale = 'en', words = {}, modelName, pinned = [] }) {
   const w = { ...ENGLISH, ...words };
   const bytes = (n) => formatBytes(n, unit, locale);
   const model = modelName ?? (typeof scenario.model === 'string' ? scenario.model : w.custom);
@@ -58,6 +77,18 @@ export function toMarkdown({ version, scenario, result, label = defaultLabel, un
   } else {
     lines.push(`${w.invalid}`, '', ...(result.issues ?? []).map((i) => `- \`${cell(i.field)}\` ${cell(i.message)}`));
   }
+  if (pinned.length && result.ok) {
+    // The comparison: a column per pinned scenario, then the current one.
+    const all = [...pinned.map((p) => p.result), result];
+    const names = [...pinned.map((_, i) => w.pinned.replace('{n}', String(i + 1))), w.now];
+    const labelOf = new Map(all.flatMap((r) => components(r)).map((c) => [c.id, label(c)]));
+    const value = (r, id) => (bytesOf(r, id) === undefined ? '' : bytes(bytesOf(r, id)));
+    lines.push('', `**${w.compare}**`, '', `| | ${names.map(cell).join(' | ')} |`, `|---|${names.map(() => '--:').join('|')}|`,
+      `| ${w.model} | ${[...pinned.map((p) => p.scenario), scenario].map((s) => cell(typeof s.model === 'string' ? s.model : w.custom)).join(' | ')} |`,
+      `| **${w.total}** | ${all.map((r) => (r.ok ? `**${bytes(r.total_bytes)}**` : '—')).join(' | ')} |`,
+      `| ${w.fits} | ${all.map((r) => (r.fits ? (r.fits.fits ? '✓' : '✗') : '')).join(' | ')} |`,
+      ...componentIds(all).map((id) => `| ${cell(labelOf.get(id))} | ${all.map((r) => value(r, id)).join(' | ')} |`));
+  }
   lines.push('', `<details><summary>${w.scenario}</summary>`, '', '```json', fencedJson(scenario), '```', '', '</details>');
   return `${lines.join('\n')}\n`;
 }
@@ -65,6 +96,7 @@ export function toMarkdown({ version, scenario, result, label = defaultLabel, un
 const ENGLISH = {
   component: 'Component', memory: 'Memory', share: 'Share', basis: 'Basis', formula: 'Formula', total: 'Total',
   perGpu: 'per GPU', custom: 'custom model', scenario: 'Scenario (memcalc --scenario)', invalid: 'No total: the scenario has errors.',
+  compare: 'Compare', now: 'Now', pinned: 'Pinned {n}', fits: 'Fits', model: 'Model',
 };
 
 function components(result) {

@@ -1,7 +1,7 @@
 // The inputs. Fields are built from the catalog: its default scenario gives each field and its type,
 // its enums the choices, so a field the core adds shows up here without an edit.
 import { el } from './dom.js';
-import { formatParams, unitBytes } from './format.js';
+import { formatNumber, formatParams, unitBytes } from './format.js';
 import { help, language, t } from './i18n.js';
 import { createCheckpointImport, droppedFiles, isCheckpoint } from './checkpoint.js';
 import { createEngineForm } from './engine-form.js';
@@ -212,8 +212,9 @@ export function buildForm({ root, catalog, state, onChange, api }) {
   // The config.json behind the current model (a preset's own, or the imported object).
   function configOf(model) {
     if (isPlainObject(model)) return model;
-    const preset = presetsById.get(model);
-    return isPlainObject(preset?.config) ? preset.config : null;
+    if (!presetsById.has(model)) return null;
+    const config = api.presetConfig(model); // read from the core when first needed, not with the catalog
+    return isPlainObject(config) ? config : null;
   }
 
   function buildDimensions() {
@@ -365,7 +366,7 @@ export function buildForm({ root, catalog, state, onChange, api }) {
     const kinds = [...new Set(catalog.gpus.map((g) => g.kind || 'other'))];
     card.replaceChildren(
       ...kinds.map((kind) => el('optgroup', { label: t(`gpu.kind.${kind}`) }, catalog.gpus.filter((g) => (g.kind || 'other') === kind)
-        .map((g) => el('option', { value: g.id, textContent: `${g.name} · ${(g.memory_bytes / GIB).toLocaleString(locale)} GiB` })))),
+        .map((g) => el('option', { value: g.id, textContent: `${g.name} · ${formatNumber(g.memory_bytes / GIB, locale, 3)} GiB` })))),
       el('option', { value: '', textContent: t('gpu.custom') }),
     );
     const custom = gpu.memory_bytes !== undefined && gpu.preset === undefined;
@@ -405,11 +406,15 @@ export function buildForm({ root, catalog, state, onChange, api }) {
     if (isPlainObject(state.scenario.model) && document.activeElement !== configText) {
       configText.value = JSON.stringify(state.scenario.model, null, 2);
     }
-    showIssues(shownIssues);
+    showIssues(shownIssues, { force: true });
   }
 
   // Errors and warnings next to the field they name.
-  function showIssues(issues) {
+  let shownKey = '';
+  function showIssues(issues, { force = false } = {}) {
+    const key = JSON.stringify(issues);
+    if (key === shownKey && !force) return; // most key presses change no message
+    shownKey = key;
     shownIssues = issues;
     for (const box of root.querySelectorAll('.field[data-path]')) {
       const path = box.dataset.path;

@@ -9,8 +9,11 @@ import { createSpeed } from './speed.js';
 import { createTimeline } from './timeline.js';
 import { createLayerStrip } from './layers.js';
 import { createResults } from './results.js';
-import { diffFromDefaults, hashFor, readHash, withDefaults } from './scenario.js';
+import { diffFromDefaults, hashFor, readHash, setPath, withDefaults } from './scenario.js';
 import { wireShare } from './share.js';
+import { createSuggestions } from './suggestions.js';
+import { createCompare } from './compare.js';
+import { formatBytes } from './format.js';
 
 const $ = (selector) => document.querySelector(selector);
 const store = {
@@ -21,8 +24,10 @@ const store = {
 const state = {
   api: null,
   catalog: null,
+  defaults: null,
   scenario: null,
-  result: null,
+  result: null, // the full result once the searches have run; until then the breakdown alone
+  pinned: [], // [{ scenario, result }]: scenarios pinned for comparison
   unit: store.get('unit') === 'GiB' ? 'GiB' : 'GB',
   theme: ['light', 'dark'].includes(store.get('theme')) ? store.get('theme') : 'auto',
   hashNotice: null, // { error } or { issues }: the link's scenario was not used
@@ -34,9 +39,12 @@ let layerStrip;
 let engineLog;
 let timeline;
 let speed;
+let suggestions;
+let compare;
 let chart;
 let chartTimer = 0;
 let hashTimer = 0;
+let detailsTimer = 0;
 let writtenHash = '';
 
 const languageReady = setLanguage(pickLanguage(store.get('lang'), navigator.languages));
@@ -48,17 +56,24 @@ start().catch((error) => {
 async function start() {
   [state.api] = await Promise.all([loadCore(), languageReady]);
   applyChrome();
-  state.catalog = state.api.catalog();
+  // The first number before anything else: the defaults are small, the catalog is not.
+  state.defaults = state.api.defaults();
   state.scenario = initialScenario();
+  paintFirstNumber(state.api.estimate(state.scenario, { searches: false }));
+  await nextTask();
 
+  state.catalog = state.api.catalog({ configs: false });
   results = createResults({ root: $('#results'), catalog: state.catalog, state });
   layerStrip = createLayerStrip($('#layers'));
   engineLog = createEngineLog({ root: $('#engine'), state });
   timeline = createTimeline({ root: $('#timeline'), catalog: state.catalog, state });
   speed = createSpeed($('#speed'));
+  suggestions = createSuggestions({ root: $('#suggestions'), state, onApply: applySuggestion });
+  compare = createCompare({ root: $('#compare'), catalog: state.catalog, state, onPinsChange: pinsChanged, onLoad: loadPinned });
   form = buildForm({ root: $('#inputs'), catalog: state.catalog, state, onChange: setScenario, api: state.api });
   wireChrome();
   wireShare({ root: $('#results'), catalog: state.catalog, state });
+  wirePocket();
   update();
   watchChart();
   window.addEventListener('hashchange', () => {
@@ -67,27 +82,52 @@ async function start() {
     form.refresh();
     update();
   });
+  // The link is written when the reader pauses, and before the page goes away.
+  addEventListener('pagehide', writeHash);
+  document.addEventListener('visibilitychange', () => { if (document.hidden) writeHash(); });
   watchForUpdates(offerUpdate);
 }
 
+// The total, before the catalog and the form exist.
+function paintFirstNumber(result) {
+  const total = $('#total');
+  if (!result.ok) return;
+  total.replaceChildren(el('span', { textContent: formatBytes(result.total_bytes, state.unit, language()) }),
+    el('small', { textContent: ` ${t('total.per_gpu')}` }));
+  total.dataset.totalBytes = String(result.total_bytes);
+}
+
+// Yields to the browser (so it paints) and resumes in a new task.
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    requestAnimationFrame(() => channel.port2.postMessage(0));
+  });
+}
+
 // The scenario of the link, over the defaults. A hash that cannot be read, or that the core
-// rejects, leaves the defaults in place and a notice saying why.
+// rejects, leaves the defaults in place and a notice saying why. Pinned scenarios come with it.
 function initialScenario() {
-  const { defaults } = state.catalog;
-  const model = defaults.model ?? state.catalog.presets[0]?.id;
-  const base = withDefaults({ ...defaults, model }, {});
+  const base = withDefaults(state.defaults, {});
   const fromHash = readHash(location.hash);
   state.hashNotice = null;
+  state.pinned = [];
   if (!fromHash) return base;
   if (fromHash.error) {
     state.hashNotice = { error: fromHash.error };
     return base;
   }
   const scenario = withDefaults(base, fromHash.scenario);
-  const result = state.api.estimate(scenario);
+  const result = state.api.estimate(scenario, { searches: false });
   if (!result.ok) {
     state.hashNotice = { issues: (result.issues ?? []).filter((i) => i.severity === 'error') };
     return base;
+  }
+  for (const pin of fromHash.pinned ?? []) {
+    const pinned = withDefaults(base, pin);
+    const r = state.api.estimate(pinned);
+    if (r.ok) state.pinned.push({ scenario: pinned, result: r });
   }
   return scenario;
 }
@@ -99,22 +139,57 @@ function setScenario(scenario, { rebuild = false } = {}) {
   update();
 }
 
-// Synchronous: estimate and paint the breakdown in the same task as the input event.
+function applySuggestion(change) {
+  let scenario = state.scenario;
+  for (const [path, value] of Object.entries(change)) scenario = setPath(scenario, path, value);
+  setScenario(scenario, { rebuild: true });
+}
+
+function loadPinned(scenario) {
+  setScenario(scenario, { rebuild: true });
+}
+
+function pinsChanged() {
+  scheduleHash(0);
+}
+
+// On every input, in the same task: the breakdown alone (no searches), patched into what is on
+// screen. The rest (inverse answers, suggestions, the engine's log, the step, the layers, speed,
+// the comparison) follows after the next frame, from the full estimate.
 function update() {
-  state.result = state.api.estimate(state.scenario);
+  state.result = state.api.estimate(state.scenario, { searches: false });
   results.render(state.result);
+  form.showIssues(state.result.issues ?? []);
+  paintPocket(state.result);
+  $('#results').setAttribute('aria-busy', 'true');
+  cancelAnimationFrame(detailsTimer);
+  detailsTimer = requestAnimationFrame(() => setTimeout(details, 0));
+  scheduleHash();
+  scheduleChart();
+}
+
+function details() {
+  state.result = state.api.estimate(state.scenario);
+  results.renderLimits(state.result);
+  suggestions.render(state.result);
   layerStrip.render(state.result);
   engineLog.render(state.result);
   timeline.render(state.result);
   speed.render(state.result);
-  form.showIssues(state.result.issues ?? []);
+  compare.render();
+  $('#results').removeAttribute('aria-busy');
+}
+
+function scheduleHash(delay = 1000) {
   clearTimeout(hashTimer);
-  hashTimer = setTimeout(writeHash, 250);
-  scheduleChart();
+  const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 0));
+  hashTimer = setTimeout(() => idle(writeHash, { timeout: 2000 }), delay);
 }
 
 function writeHash() {
-  const hash = hashFor(diffFromDefaults(state.catalog.defaults, state.scenario));
+  if (!state.catalog) return;
+  const hash = hashFor(diffFromDefaults(state.defaults, state.scenario),
+    state.pinned.map((p) => diffFromDefaults(state.defaults, p.scenario)));
   if (hash === location.hash) return;
   writtenHash = hash;
   history.replaceState(null, '', hash);
@@ -204,4 +279,30 @@ function rerender() {
   form.refresh();
   update();
   chart?.then((c) => c.restyle());
+}
+
+// On a phone the inputs and the results are one column: while the reader is in the inputs, a bar at
+// the foot of the screen keeps the total and the fit in view (and leads to the results).
+function wirePocket() {
+  const pocket = $('#pocket');
+  new IntersectionObserver((entries) => {
+    for (const e of entries) pocket.classList.toggle('away', !e.isIntersecting);
+  }).observe($('#results .summary'));
+}
+
+function paintPocket(result) {
+  const pocket = $('#pocket');
+  const ok = result.ok && result.fits;
+  pocket.hidden = !ok;
+  if (!ok) return;
+  const total = formatBytes(result.total_bytes, state.unit, language());
+  const fits = result.fits.fits;
+  const fit = $('#fit').textContent;
+  const [value, mark] = pocket.children;
+  if (value.textContent !== total) value.textContent = total;
+  const markText = fits ? '✓' : '✗';
+  if (mark.textContent !== markText) mark.textContent = markText;
+  pocket.dataset.fits = String(fits);
+  pocket.dataset.total = String(result.total_bytes);
+  pocket.setAttribute('aria-label', t('pocket.jump', { total, fit }));
 }

@@ -1,7 +1,9 @@
 // The breakdown: total, fit on the chosen GPUs, inverse answers, a stacked bar (with the inference
 // rule-of-thumb band beside it), the table and the issues. The DOM hooks of CONTRACTS.md §4 live
-// here: data-component / data-bytes on each table row, data-total-bytes on the total.
-import { el } from './dom.js';
+// here: data-component / data-bytes on each table row, data-total-bytes on the total. Each update
+// patches what is on screen (rows and segments are kept by component id), so a key press costs a
+// few text writes.
+import { el, keyed, setAttr, setData, setText } from './dom.js';
 import { formatBytes, formatCount, formatParams, formatShare } from './format.js';
 import { language, t } from './i18n.js';
 import { colorSlot } from './palette.js';
@@ -11,7 +13,11 @@ export function createResults({ root, catalog, state }) {
   const labels = new Map((catalog.components ?? []).map((c) => [c.id, c]));
   const gpus = new Map(catalog.gpus.map((g) => [g.id, g]));
   const total = $('#total');
+  const totalValue = el('span');
+  const totalNote = el('small');
   const tbody = $('#breakdown tbody');
+  const rows = new Map();
+  const segments = new Map();
 
   let ids = [];
   const colorIndex = (id) => colorSlot(id, ids);
@@ -32,8 +38,10 @@ export function createResults({ root, catalog, state }) {
 
     // Total.
     if (ok) {
-      total.dataset.totalBytes = String(result.total_bytes);
-      total.replaceChildren(bytes(result.total_bytes), el('small', { textContent: ` ${t('total.per_gpu')}` }));
+      if (total.firstChild !== totalValue) total.replaceChildren(totalValue, totalNote);
+      setText(totalValue, bytes(result.total_bytes));
+      setText(totalNote, ` ${t('total.per_gpu')}`);
+      setData(total, 'totalBytes', String(result.total_bytes));
       total.title = `${formatCount(result.total_bytes, locale)} B`;
     } else {
       delete total.dataset.totalBytes;
@@ -42,14 +50,13 @@ export function createResults({ root, catalog, state }) {
     }
 
     // Parameters.
-    const params = $('#params');
-    params.textContent = ok && result.params
+    setText($('#params'), ok && result.params
       ? `${formatParams(result.params.total, locale)} ${t('model.params')}` +
         (result.params.active !== result.params.total
           ? ` · ${formatParams(result.params.active, locale)} ${t('model.active')}` : '')
-      : '';
+      : '');
 
-    // Fit and inverse answers.
+    // Fit.
     const fit = $('#fit');
     const gpu = result.fits;
     if (ok && gpu) {
@@ -58,59 +65,80 @@ export function createResults({ root, catalog, state }) {
       const values = { count: formatCount(gpu.count, locale), gpu: name,
         headroom: bytes(gpu.headroom_bytes), short: bytes(-gpu.headroom_bytes) };
       const refused = result.engine && !result.engine.starts;
-      fit.textContent = `${gpu.fits ? '✓' : '✗'} ${t(gpu.fits ? 'fit.yes' : refused ? 'fit.no_start' : 'fit.no', values)}`;
-      fit.className = `fit ${gpu.fits ? 'yes' : 'no'}`;
-      fit.dataset.fits = String(gpu.fits);
+      setText(fit, `${gpu.fits ? '✓' : '✗'} ${t(gpu.fits ? 'fit.yes' : refused ? 'fit.no_start' : 'fit.no', values)}`);
+      setAttr(fit, 'class', `fit ${gpu.fits ? 'yes' : 'no'}`);
+      setData(fit, 'fits', String(gpu.fits));
     } else {
-      fit.textContent = '';
-      fit.className = 'fit';
-      delete fit.dataset.fits;
+      setText(fit, '');
+      setAttr(fit, 'class', 'fit');
+      setData(fit, 'fits', null);
     }
-    const limits = $('#limits');
-    limits.replaceChildren();
-    if (ok && result.limits) {
-      const { max_seq_len: seq, max_batch_size: batch, min_gpus: gpusNeeded, min_gpus_layout: layout } = result.limits;
-      const value = (n) => (n >= 0 ? formatCount(n, locale) : t('limit.none'));
-      const seqKey = state.scenario.mode === 'inference' ? 'limit.context' : 'limit.seq';
-      limits.append(
-        limitItem(t(seqKey), value(seq), 'max_seq_len', seq),
-        limitItem(t('limit.batch'), value(batch), 'max_batch_size', batch),
-        limitItem(t('limit.gpus'), gpusNeeded >= 0 ? `${value(gpusNeeded)}${layout ? ` · ${layout}` : ''}` : value(-1),
-          'min_gpus', gpusNeeded),
-      );
-    }
+    if (!ok) $('#limits').replaceChildren();
 
     renderBars(result, components, bytes);
 
     // Table.
     const sum = ok ? result.total_bytes : 0;
-    tbody.replaceChildren(...components.map((c) => {
-      const row = el('tr', { dataset: { component: c.id, bytes: String(c.bytes) } });
-      if (!(c.bytes > 0)) row.className = 'zero';
-      row.append(
-        el('th', { scope: 'row' }, [el('span', { className: `swatch c${colorIndex(c.id)}`, aria: { hidden: 'true' } }), label(c)]),
-        el('td', { className: 'num', textContent: bytes(c.bytes), title: `${formatCount(c.bytes, locale)} B` }),
-        el('td', { className: 'num', textContent: formatShare(c.bytes, sum, locale) }),
-        el('td', {}, [el('span', { className: `basis ${c.basis}`, textContent: t(`basis.${c.basis}`) })]),
-        el('td', { className: 'formula' }, [el('code', { textContent: c.formula ?? '' })]),
-        el('td', { className: 'source', textContent: c.source ?? '' }),
-      );
-      return row;
-    }));
-    $('#table-total').textContent = ok ? bytes(result.total_bytes) : '—';
+    keyed(tbody, rows, components, (c) => c.id, (c) => {
+      const swatch = el('span', { aria: { hidden: 'true' } });
+      const name = el('th', { scope: 'row' }, [swatch, el('span')]);
+      const cells = [el('td', { className: 'num' }), el('td', { className: 'num' }), el('td', {}, [el('span')]),
+        el('td', { className: 'formula' }, [el('code')]), el('td', { className: 'source' })];
+      return el('tr', { dataset: { component: c.id } }, [name, ...cells]);
+    }, (row, c) => {
+      const [name, value, share, basis, formula, source] = row.children;
+      setData(row, 'bytes', String(c.bytes));
+      row.classList.toggle('zero', !(c.bytes > 0));
+      setAttr(name.firstChild, 'class', `swatch c${colorIndex(c.id)}`);
+      setText(name.lastChild, label(c));
+      setText(value, bytes(c.bytes));
+      value.title = `${formatCount(c.bytes, locale)} B`;
+      setText(share, formatShare(c.bytes, sum, locale));
+      setAttr(basis.firstChild, 'class', `basis ${c.basis}`);
+      setText(basis.firstChild, t(`basis.${c.basis}`));
+      setText(formula.firstChild, c.formula ?? '');
+      setText(source, c.source ?? '');
+    });
+    setText($('#table-total'), ok ? bytes(result.total_bytes) : '—');
     const sumNote = ok && result.sum_bytes > result.total_bytes
       ? t('table.peak_note', { phase: t(`phase.${result.peak_phase}`), sum: bytes(result.sum_bytes) }) : '';
-    $('#activation-formula').textContent = [sumNote, ok && result.activation_formula ? result.activation_formula : ''].filter(Boolean).join(' · ');
+    setText($('#activation-formula'), [sumNote, ok && result.activation_formula ? result.activation_formula : ''].filter(Boolean).join(' · '));
 
-    // Issues.
-    const issues = $('#issues');
+    renderIssues(result);
+  }
+
+  // Issues: rebuilt only when their text changes.
+  let issuesKey = '';
+  function renderIssues(result) {
     const list = [...(result.issues ?? [])];
-    issues.replaceChildren(
+    const key = JSON.stringify([state.hashNotice, list, language()]);
+    if (key === issuesKey) return;
+    issuesKey = key;
+    $('#issues').replaceChildren(
       ...(state.hashNotice ? [hashNotice(state.hashNotice)] : []),
       ...list.map((i) => el('li', { className: i.severity, dataset: { field: i.field } }, [
         el('strong', { textContent: `${t(`issue.${i.severity}`)} ` }),
         el('code', { textContent: i.field }), ` ${i.message}`,
       ])),
+    );
+  }
+
+  // The inverse answers: from the full estimate, which comes a moment after the breakdown.
+  function renderLimits(result) {
+    const limits = $('#limits');
+    if (!(result.ok && result.limits)) {
+      limits.replaceChildren();
+      return;
+    }
+    const locale = language();
+    const { max_seq_len: seq, max_batch_size: batch, min_gpus: gpusNeeded, min_gpus_layout: layout, max_seq_len_capped: capped } = result.limits;
+    const value = (n) => (n >= 0 ? formatCount(n, locale) : t('limit.none'));
+    const seqKey = state.scenario.mode === 'inference' ? 'limit.context' : 'limit.seq';
+    limits.replaceChildren(
+      limitItem(t(seqKey), `${value(seq)}${capped ? ` (${t('limit.capped')})` : ''}`, 'max_seq_len', seq, capped),
+      limitItem(t('limit.batch'), value(batch), 'max_batch_size', batch),
+      limitItem(t('limit.gpus'), gpusNeeded >= 0 ? `${value(gpusNeeded)}${layout ? ` · ${layout}` : ''}` : value(-1),
+        'min_gpus', gpusNeeded),
     );
   }
 
@@ -124,15 +152,28 @@ export function createResults({ root, catalog, state }) {
     ]);
   }
 
-  function limitItem(name, text, key, n) {
-    return el('li', { dataset: { limit: key, value: String(n) } }, [`${name}: `, el('strong', { textContent: text })]);
+  function limitItem(name, text, key, n, capped = false) {
+    const item = el('li', { dataset: { limit: key, value: String(n) } }, [`${name}: `, el('strong', { textContent: text })]);
+    if (capped) item.dataset.capped = 'true';
+    return item;
   }
 
   // One scale for the explicit stack, the rule band and the GPU's memory.
+  const bars = $('#bars');
+  const stack = el('div', { className: 'track' });
+  const stackName = el('small');
+  const stackRow = el('div', { className: 'bar-row' }, [el('span', { className: 'bar-name' }, [el('span'), stackName]), stack]);
+  const band = el('div', { className: 'track' });
+  const bandFill = el('span', { className: 'band' });
+  const bandMark = el('span', { className: 'mark' });
+  band.append(bandFill, bandMark);
+  const bandName = el('small');
+  const bandRow = el('div', { className: 'bar-row rule' }, [el('span', { className: 'bar-name' }, [el('span'), bandName]), band]);
+  const gpuLine = el('span', { className: 'gpu-line' }, [el('span')]);
+
   function renderBars(result, components, bytes) {
-    const bars = $('#bars');
-    bars.replaceChildren();
     if (!components.length) {
+      bars.replaceChildren();
       bars.removeAttribute('role');
       bars.removeAttribute('aria-label');
       return;
@@ -141,45 +182,37 @@ export function createResults({ root, catalog, state }) {
     const rule = state.scenario.mode === 'inference' && !result.engine && result.peak_rule?.high > 0 ? result.peak_rule : null;
     const scale = Math.max(result.total_bytes, gpuBytes, rule?.high ?? 0) * 1.04 || 1;
     const pct = (n) => `${((Math.max(0, n) / scale) * 100).toFixed(3)}%`;
+    const wanted = [stackRow, ...(rule ? [bandRow] : []), ...(gpuBytes > 0 ? [gpuLine] : [])];
+    if (wanted.length !== bars.children.length || wanted.some((n, i) => bars.children[i] !== n)) bars.replaceChildren(...wanted);
 
     // The stack shows what is alive at the peak (the total); the table lists each component whole.
     const peak = result.phases?.find((p) => p.id === result.peak_phase);
-    const stack = el('div', { className: 'track' });
-    for (const c of components) {
-      const alive = peak ? peak.components[c.id] ?? 0 : c.bytes;
-      if (!(alive > 0)) continue;
-      const seg = el('span', { className: `seg-fill c${colorIndex(c.id)}`, title: `${label(c)}: ${bytes(alive)}` });
-      seg.dataset.segment = c.id;
-      seg.style.width = pct(alive);
-      stack.append(seg);
-    }
-    bars.append(barRow(t('bar.total'), bytes(result.total_bytes), stack));
+    const alive = components.map((c) => [c, peak ? peak.components[c.id] ?? 0 : c.bytes]).filter(([, b]) => b > 0);
+    setText(stackRow.firstChild.firstChild, t('bar.total'));
+    setText(stackName, bytes(result.total_bytes));
+    keyed(stack, segments, alive, ([c]) => c.id, ([c]) => el('span', { dataset: { segment: c.id } }), (seg, [c, b]) => {
+      setAttr(seg, 'class', `seg-fill c${colorIndex(c.id)}`);
+      seg.title = `${label(c)}: ${bytes(b)}`;
+      seg.style.width = pct(b);
+    });
 
     if (rule) {
-      const band = el('div', { className: 'track' });
-      const fill = el('span', { className: 'band', title: `${bytes(rule.low)} – ${bytes(rule.high)}` });
-      fill.style.marginLeft = pct(rule.low);
-      fill.style.width = pct(rule.high - rule.low);
-      const mark = el('span', { className: 'mark', title: t('bar.total') });
-      mark.style.left = pct(result.total_bytes);
-      band.append(fill, mark);
-      bars.append(barRow(t('bar.rule'), `${bytes(rule.low)} – ${bytes(rule.high)}`, band, 'rule'));
+      setText(bandRow.firstChild.firstChild, t('bar.rule'));
+      setText(bandName, `${bytes(rule.low)} – ${bytes(rule.high)}`);
+      bandFill.title = `${bytes(rule.low)} – ${bytes(rule.high)}`;
+      bandFill.style.marginLeft = pct(rule.low);
+      bandFill.style.width = pct(rule.high - rule.low);
+      bandMark.title = t('bar.total');
+      bandMark.style.left = pct(result.total_bytes);
     }
     if (gpuBytes > 0) {
-      const line = el('span', { className: 'gpu-line', title: `${t('bar.gpu')}: ${bytes(gpuBytes)}` });
-      line.style.left = `calc(var(--bar-label) + (100% - var(--bar-label)) * ${(gpuBytes / scale).toFixed(5)})`;
-      line.append(el('span', { textContent: `${t('bar.gpu')} ${bytes(gpuBytes)}` }));
-      bars.append(line);
+      gpuLine.title = `${t('bar.gpu')}: ${bytes(gpuBytes)}`;
+      gpuLine.style.left = `calc(var(--bar-label) + (100% - var(--bar-label)) * ${(gpuBytes / scale).toFixed(5)})`;
+      setText(gpuLine.firstChild, `${t('bar.gpu')} ${bytes(gpuBytes)}`);
     }
-    bars.setAttribute('role', 'img');
-    bars.setAttribute('aria-label', t('bar.label', { total: bytes(result.total_bytes) }));
+    setAttr(bars, 'role', 'img');
+    setAttr(bars, 'aria-label', t('bar.label', { total: bytes(result.total_bytes) }));
   }
 
-  function barRow(name, value, track, extra = '') {
-    return el('div', { className: `bar-row ${extra}` }, [
-      el('span', { className: 'bar-name' }, [name, el('small', { textContent: value })]), track,
-    ]);
-  }
-
-  return { render };
+  return { render, renderLimits };
 }

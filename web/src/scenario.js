@@ -54,34 +54,56 @@ export function diffFromDefaults(defaults, scenario) {
 //   #s=<base64url of the JSON>              what the page writes: only the fields that differ from
 //                                           the defaults, about half the length of the long form
 //   #scenario=<encodeURIComponent(JSON)>    the long form (CONTRACTS.md §4), for people and scripts
+// Scenarios pinned for comparison follow as &p=<base64url of a JSON array> (or &pinned=<encoded JSON>).
 // A hash is data only: it is parsed as JSON and checked by the core, nothing in it is run.
-const SHORT_KEY = 's=';
-const LONG_KEY = 'scenario=';
+const SHORT_KEY = 's';
+const LONG_KEY = 'scenario';
+const PINS_SHORT = 'p';
+const PINS_LONG = 'pinned';
 
-/** The scenario in a location hash, `null` when there is none, or `{ error }` when it is unreadable. */
+// "__proto__" would set an object's prototype when the scenario is copied: it is dropped.
+const parse = (json) => JSON.parse(json, (key, value) => (key === '__proto__' ? undefined : value));
+
+/**
+ * The scenario in a location hash (and any pinned ones): `{ scenario, pinned }`, `null` when there
+ * is none, or `{ error }` when it is unreadable.
+ */
 export function readHash(hash) {
-  const text = String(hash).replace(/^#/, '');
-  let json;
+  const parts = new Map();
+  for (const part of String(hash).replace(/^#/, '').split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) parts.set(part.slice(0, eq), part.slice(eq + 1));
+  }
   try {
-    if (text.startsWith(SHORT_KEY)) json = fromBase64Url(text.slice(SHORT_KEY.length));
-    else if (text.startsWith(LONG_KEY)) json = decodeURIComponent(text.slice(LONG_KEY.length));
+    let json;
+    if (parts.has(SHORT_KEY)) json = fromBase64Url(parts.get(SHORT_KEY));
+    else if (parts.has(LONG_KEY)) json = decodeURIComponent(parts.get(LONG_KEY));
     else return null;
-    // "__proto__" would set an object's prototype when the scenario is copied: it is dropped.
-    const scenario = JSON.parse(json, (key, value) => (key === '__proto__' ? undefined : value));
-    return isPlainObject(scenario) ? { scenario } : { error: 'not a JSON object' };
+    const scenario = parse(json);
+    if (!isPlainObject(scenario)) return { error: 'not a JSON object' };
+    let pinned = [];
+    if (parts.has(PINS_SHORT)) pinned = parse(fromBase64Url(parts.get(PINS_SHORT)));
+    else if (parts.has(PINS_LONG)) pinned = parse(decodeURIComponent(parts.get(PINS_LONG)));
+    if (!Array.isArray(pinned) || !pinned.every(isPlainObject)) return { error: 'the pinned scenarios are not a list of JSON objects' };
+    return { scenario, pinned: pinned.slice(0, MAX_PINNED) };
   } catch (error) {
     return { error: error.message };
   }
 }
 
-/** The short hash of a scenario (pass it through diffFromDefaults first to keep it short). */
-export function hashFor(scenario) {
-  return `#${SHORT_KEY}${toBase64Url(JSON.stringify(scenario))}`;
+/** How many scenarios can stand pinned beside the current one. */
+export const MAX_PINNED = 4;
+
+/** The short hash of a scenario and any pinned ones (pass each through diffFromDefaults first to keep it short). */
+export function hashFor(scenario, pinned = []) {
+  const pins = pinned.length ? `&${PINS_SHORT}=${toBase64Url(JSON.stringify(pinned))}` : '';
+  return `#${SHORT_KEY}=${toBase64Url(JSON.stringify(scenario))}${pins}`;
 }
 
 /** The long, readable hash (CONTRACTS.md §4). */
-export function longHashFor(scenario) {
-  return `#${LONG_KEY}${encodeURIComponent(JSON.stringify(scenario))}`;
+export function longHashFor(scenario, pinned = []) {
+  const pins = pinned.length ? `&${PINS_LONG}=${encodeURIComponent(JSON.stringify(pinned))}` : '';
+  return `#${LONG_KEY}=${encodeURIComponent(JSON.stringify(scenario))}${pins}`;
 }
 
 function toBase64Url(text) {

@@ -15,7 +15,8 @@ export function wireShare({ root, catalog, state }) {
   };
 
   /** The link to the current scenario (written now, not when the hash is next updated). */
-  const link = () => `${location.href.split('#')[0]}${hashFor(diffFromDefaults(catalog.defaults, state.scenario))}`;
+  const link = () => `${location.href.split('#')[0]}${hashFor(diffFromDefaults(catalog.defaults, state.scenario),
+    state.pinned.map((p) => diffFromDefaults(catalog.defaults, p.scenario)))}`;
 
   const content = () => {
     const zh = language() === 'zh';
@@ -23,6 +24,7 @@ export function wireShare({ root, catalog, state }) {
       version: catalog.version,
       scenario: state.scenario,
       result: state.result,
+      pinned: state.pinned,
       label: (c) => (zh ? labels.get(c.id)?.label_zh : labels.get(c.id)?.label) ?? c.label ?? c.id,
       unit: state.unit,
       locale: language(),
@@ -30,7 +32,8 @@ export function wireShare({ root, catalog, state }) {
       words: {
         component: t('table.component'), memory: t('table.bytes'), share: t('table.share'), basis: t('table.basis'),
         formula: t('table.formula'), total: t('table.total'), perGpu: t('total.per_gpu'), custom: t('model.custom'),
-        scenario: t('export.scenario'), invalid: t('invalid.total'),
+        scenario: t('export.scenario'), invalid: t('invalid.total'), compare: t('compare.title'),
+        now: t('compare.current'), pinned: t('compare.pinned', { n: '{n}' }), fits: t('compare.fits'), model: t('compare.model'),
       },
     };
   };

@@ -1,6 +1,7 @@
 // Speed beside memory: the roofline's figures (decode and prefill, or a training step) with the
 // assumptions behind them, under the fit. Updated in place.
 import { el } from './dom.js';
+import { formatNumber } from './format.js';
 import { language, t } from './i18n.js';
 
 export function createSpeed(root) {
@@ -12,7 +13,7 @@ export function createSpeed(root) {
     root.hidden = !p;
     if (!p) return;
     const locale = language();
-    const n = (x, digits = 1) => x.toLocaleString(locale, { maximumFractionDigits: digits });
+    const n = (x, digits = 1) => formatNumber(x, locale, digits);
     const items = p.decode_tokens_per_s !== undefined ? [
       ['decode_tokens_per_s', t('speed.decode'), `${n(p.decode_tokens_per_s)} ${t('speed.tps')}`],
       ['decode_tokens_per_s_total', t('speed.decode_total'), `${n(p.decode_tokens_per_s_total)} ${t('speed.tps')}`],

@@ -241,15 +241,16 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
       el('tfoot', {}, [el('tr', {}, [el('th', { scope: 'row', textContent: t('table.total') }), r.tableTotal])]),
     ]);
     r.issues = el('ul', { className: 'issues' });
+    r.suggestions = el('ul', { className: 'suggestions' });
     r.inputs.addEventListener('submit', (event) => event.preventDefault());
     for (const [node, part] of [[r.inputs, 'inputs'], [r.total, 'total'], [r.fit, 'fit'], [r.bar, 'bar'],
-      [r.table, 'table'], [r.issues, 'issues']]) node.setAttribute('part', part);
+      [r.table, 'table'], [r.issues, 'issues'], [r.suggestions, 'suggestions']]) node.setAttribute('part', part);
     r.inputs.setAttribute('aria-label', t('inputs'));
     r.total.setAttribute('aria-live', 'polite');
     r.issues.setAttribute('aria-live', 'polite');
     this.#ui = el('div', { className: 'root' }, [
       r.inputs,
-      el('div', { className: 'summary' }, [r.total, r.fit]),
+      el('div', { className: 'summary' }, [r.total, r.fit, r.suggestions]),
       r.bar,
       el('div', { className: 'table-wrap' }, [r.table]),
       r.issues,
@@ -306,6 +307,23 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
       r.fit.textContent = '';
       delete r.fit.dataset.fits;
     }
+
+    // What makes it fit (or the room it leaves), each with a button that applies it; not in compact form.
+    const suggestions = ok && !this.compact ? result.suggestions ?? [] : [];
+    r.suggestions.hidden = !suggestions.length;
+    r.suggestions.setAttribute('aria-label', t(fits?.fits ? 'suggest.room' : 'suggest.fix'));
+    r.suggestions.replaceChildren(...suggestions.map((s) => {
+      const apply = el('button', { type: 'button', textContent: t('suggest.apply') });
+      apply.addEventListener('click', () => {
+        for (const [path, value] of Object.entries(s.change)) this.#scenario = setPath(this.#scenario, path, value);
+        this.#attributeError = null;
+        this.#schedule();
+      });
+      const item = el('li', { dataset: { newTotal: String(s.total_bytes) } }, [
+        el('span', { textContent: `${s.label} · ${bytes(s.total_bytes)}` }), apply]);
+      apply.setAttribute('aria-label', `${t('suggest.apply')}: ${s.label}`);
+      return item;
+    }));
 
     // The stacked bar, on one scale with the GPU's memory.
     const scale = Math.max(ok ? result.total_bytes : 0, fits?.gpu_bytes ?? 0) * 1.04 || 1;

@@ -68,6 +68,15 @@ struct Limits {
   double min_gpus = -1;        // fewest GPUs: training scales dp (with the scenario's ZeRO stage),
                                // inference scales tp; -1 if none up to the search bound fits
   std::string min_gpus_layout; // e.g. "dp=8 (ZeRO-3)" or "tp=4"
+  bool seq_len_capped = false; // max_seq_len stopped at the model's max_position_embeddings
+};
+
+// A change that makes the scenario fit (or, when it fits, room to spare), with its new total.
+struct Suggestion {
+  std::vector<std::pair<std::string, Json>> change;  // dotted scenario path → new value
+  double total_bytes = 0;
+  bool fits = false;
+  std::string label;
 };
 
 // A run of alike consecutive layers, as the result lists the layout (the page draws it as a strip).
@@ -154,28 +163,37 @@ struct Result {
   std::vector<LayerSummary> layers;
   EngineFigures engine;            // inference with an engine other than "generic"
   Performance performance;
+  std::vector<Suggestion> suggestions;  // cheapest first
   double host_bytes = 0;           // CPU memory the scenario needs (llama.cpp layers on the CPU, output buffers)
   Fit fit;
   Limits limits;
+  bool searched = false;  // limits and suggestions were computed (EstimateParts::searches)
 };
 
 ParamCounts count_params(const ModelConfig& m);
 
-// The full estimate, with explanations and inverse answers.
-Result estimate(const Scenario& scenario);
+// What an estimate computes beyond the breakdown. The searches (the inverse answers and the
+// suggestions) run tens of estimates; a page can paint the breakdown first and ask for them after.
+struct EstimateParts {
+  bool searches = true;
+};
+
+// The full estimate, with explanations and, unless `parts` says otherwise, inverse answers and suggestions.
+Result estimate(const Scenario& scenario, EstimateParts parts = {});
 // Numbers only (no strings, no inverse search): what sweeps and searches call.
 double estimate_total_bytes(const Scenario& scenario);
 
 // JSON in, JSON out: the CLI, the JS API and the tests all go through these.
 Json result_to_json(const Result& result);
 Json engine_json(const EngineFigures& engine);
-std::string estimate_json(std::string_view scenario_json);
+std::string estimate_json(std::string_view scenario_json, EstimateParts parts = {});
 
 // `memcalc models` and the page's model list (with each preset's config.json fields).
-Json presets_json();
+Json presets_json(bool configs = true);
 // Everything a user interface lists: version, presets, GPUs, scenario defaults, enum values and
 // component labels in English and Chinese. One source of truth for the page.
-Json catalog_json();
+// `configs` false leaves each preset's config.json fields out (a fifth of the size; preset_entry has them).
+Json catalog_json(bool configs = true);
 
 const char* basis_name(Basis b);
 

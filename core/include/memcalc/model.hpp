@@ -279,6 +279,8 @@ std::string tensor_parallel_problem(const ModelConfig& m, double tp);
 // Presets: built into the library from core/presets/*.json.
 const std::vector<ModelConfig>& presets();
 const ModelConfig* find_preset(const std::string& id);
+// The preset's file as embedded (its config.json fields under "config"); nullptr when unknown.
+const Json* preset_entry(const std::string& id);
 
 const char* mixer_name(const Mixer& mixer);  // "full_attention", "sliding_attention", "mla", "gated_deltanet", ...
 const char* ffn_name(FfnKind kind);          // "none", "dense", "moe"

@@ -159,6 +159,23 @@ export interface Limits {
   /** Fewest GPUs that fit; −1: none up to the search bound. */
   min_gpus: number;
   min_gpus_layout: string;
+  /** `max_seq_len` stopped at the model's longest context (max_position_embeddings, or its rope-scaled length). */
+  max_seq_len_capped: boolean;
+}
+
+/** A change that makes the scenario fit (or, when it fits, the room it leaves), with its new total. */
+export interface Suggestion {
+  /** Dotted scenario paths and their new values, e.g. { "training.recompute": "full" }. */
+  change: { [path: string]: string | number | boolean };
+  /** Per GPU, with the change. */
+  total_bytes: number;
+  fits: boolean;
+  label: string;
+}
+
+export interface EstimateOptions {
+  /** false: the breakdown alone, without `limits` and `suggestions` (their searches run tens of estimates). */
+  searches?: boolean;
 }
 
 /** A run of alike consecutive layers. */
@@ -203,7 +220,11 @@ export interface Result {
   /** Inference: 1.5× and 2.5× the weights (the rule of thumb). */
   peak_rule?: { low: number; high: number };
   fits?: { gpu_bytes: number; count: number; fits: boolean; headroom_bytes: number };
+  /** Absent when estimated with { searches: false }. */
   limits?: Limits;
+  /** Doesn't fit: the changes that make it fit, cheapest first (pairs where fewer than two fit alone).
+   *  Fits: the room it leaves (a longer context or sequence, a larger batch). Absent with { searches: false }. */
+  suggestions?: Suggestion[];
   /** Training: which activation formula was used, and its source. */
   activation_formula?: string;
   /** Inference: every layer's KV per token on this GPU, windowed layers counted as full. */
@@ -314,14 +335,19 @@ export interface FilesRead {
 
 /** The synchronous API over one instantiated module. */
 export interface Memcalc {
-  estimate(scenario: Scenario | string): Result;
+  estimate(scenario: Scenario | string, options?: EstimateOptions): Result;
+  /** The scenario defaults (the same as catalog().defaults, without building the catalog). */
+  defaults(): Scenario;
   /** Reads only the headers (Blob.slice) of .gguf, .safetensors, index and config.json files. */
   readFiles(files: Iterable<Blob>, options?: { onProgress?: (p: { read: number; total: number }) => void }): Promise<FilesRead>;
   /** The scenario's `model` for the files; rejects with an Error carrying `issues`. */
   modelFromFiles(files: Iterable<Blob>, options?: { onProgress?: (p: { read: number; total: number }) => void }): Promise<HfConfig>;
   /** The result JSON text, exactly as the CLI prints it. */
-  estimateText(scenarioJson: string): string;
-  catalog(): Catalog;
+  estimateText(scenarioJson: string, options?: EstimateOptions): string;
+  /** { configs: false }: the presets without their `config` (presetConfig has it); quicker to make. */
+  catalog(options?: { configs?: boolean }): Catalog;
+  /** A preset's config.json fields (null for an unknown id). */
+  presetConfig(id: string): HfConfig | null;
   presets(): readonly Preset[];
   /** Allocator bytes in use and live Embind value handles: for leak checks. */
   heapStats(): { heapBytesInUse: number; emvalHandles: number };

@@ -3,12 +3,25 @@
 
 export function wrapModule(module) {
   let catalogCache;
-  const catalog = () => (catalogCache ??= deepFreeze(JSON.parse(module.catalog())));
-  const estimateText = (scenarioJson) => module.estimate(String(scenarioJson));
+  let briefCache;
+  const presetConfigs = new Map();
+  // { configs: false }: without each preset's config.json fields (presetConfig(id) has them): half the
+  // size, and quicker to make.
+  const catalog = ({ configs = true } = {}) => (configs
+    ? (catalogCache ??= deepFreeze(JSON.parse(module.catalog())))
+    : (briefCache ??= catalogCache ?? deepFreeze(JSON.parse(module.catalog_brief()))));
+  const presetConfig = (id) => {
+    if (!presetConfigs.has(id)) presetConfigs.set(id, deepFreeze(JSON.parse(module.preset_config(String(id)))));
+    return presetConfigs.get(id);
+  };
+  // { searches: false }: the breakdown alone, without `limits` and `suggestions` (much faster).
+  const estimateText = (scenarioJson, { searches = true } = {}) =>
+    (searches ? module.estimate : module.estimate_breakdown)(String(scenarioJson));
   const readFiles = (files, options) => readCheckpoint(module, files, options);
   return {
-    estimate: (scenario) => JSON.parse(estimateText(toJsonText(scenario))),
+    estimate: (scenario, options) => JSON.parse(estimateText(toJsonText(scenario), options)),
     estimateText,
+    defaults: () => JSON.parse(module.defaults()),
     readFiles,
     modelFromFiles: async (files, options) => {
       const read = await readFiles(files, options);
@@ -20,6 +33,7 @@ export function wrapModule(module) {
       return read.model;
     },
     catalog,
+    presetConfig,
     presets: () => catalog().presets,
     heapStats: () => ({
       heapBytesInUse: module.heap_bytes_in_use(),
