@@ -41,10 +41,14 @@ export function createCompare({ root, catalog, state, onPinsChange, onLoad }) {
     render();
   });
 
+  let shownKey = '';
   function render() {
     const pinned = state.pinned;
     root.hidden = !pinned.length;
     if (!pinned.length) return;
+    const key = JSON.stringify([pinned.map((p) => p.scenario), state.scenario, state.result?.components, state.unit, language()]);
+    if (key === shownKey) return;
+    shownKey = key;
     const locale = language();
     const bytes = (n) => formatBytes(n, state.unit, locale);
     const columns = [...pinned, { scenario: state.scenario, result: state.result, current: true }];

@@ -169,15 +169,25 @@ function update() {
 }
 
 function details() {
-  state.result = state.api.estimate(state.scenario);
-  results.renderLimits(state.result);
-  suggestions.render(state.result);
-  layerStrip.render(state.result);
-  engineLog.render(state.result);
-  timeline.render(state.result);
-  speed.render(state.result);
+  const r = state.api.estimate(state.scenario);
+  state.result = r;
+  results.renderLimits(r);
+  suggestions.render(r);
+  // Each view is rebuilt only when what it shows has changed.
+  show(layerStrip, r, [r.layers]);
+  show(engineLog, r, [r.engine]);
+  show(timeline, r, [r.phases, r.ranks, r.peak_phase, !!r.engine, r.components?.map((c) => [c.id, c.bytes])]);
+  show(speed, r, [r.performance]);
   compare.render();
   $('#results').removeAttribute('aria-busy');
+}
+
+const shownKeys = new Map();
+function show(view, result, parts) {
+  const key = JSON.stringify([result.ok, parts, state.unit, language()]);
+  if (shownKeys.get(view) === key) return;
+  shownKeys.set(view, key);
+  view.render(result);
 }
 
 function scheduleHash(delay = 1000) {

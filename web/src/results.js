@@ -42,7 +42,7 @@ export function createResults({ root, catalog, state }) {
       setText(totalValue, bytes(result.total_bytes));
       setText(totalNote, ` ${t('total.per_gpu')}`);
       setData(total, 'totalBytes', String(result.total_bytes));
-      total.title = `${formatCount(result.total_bytes, locale)} B`;
+      setAttr(total, 'title', `${formatCount(result.total_bytes, locale)} B`);
     } else {
       delete total.dataset.totalBytes;
       total.textContent = '—';
@@ -86,6 +86,10 @@ export function createResults({ root, catalog, state }) {
         el('td', { className: 'formula' }, [el('code')]), el('td', { className: 'source' })];
       return el('tr', { dataset: { component: c.id } }, [name, ...cells]);
     }, (row, c) => {
+      // Most rows do not change on a key press (the weights stay when the sequence grows): skip them.
+      const key = `${c.bytes}|${sum}|${unit}|${locale}|${colorIndex(c.id)}|${c.formula}|${c.source}|${c.basis}`;
+      if (row.memcalcKey === key) return;
+      row.memcalcKey = key;
       const [name, value, share, basis, formula, source] = row.children;
       setData(row, 'bytes', String(c.bytes));
       row.classList.toggle('zero', !(c.bytes > 0));
@@ -171,6 +175,7 @@ export function createResults({ root, catalog, state }) {
   const bandRow = el('div', { className: 'bar-row rule' }, [el('span', { className: 'bar-name' }, [el('span'), bandName]), band]);
   const gpuLine = el('span', { className: 'gpu-line' }, [el('span')]);
 
+  const unit = () => `${state.unit}|${language()}`;
   function renderBars(result, components, bytes) {
     if (!components.length) {
       bars.replaceChildren();
@@ -191,6 +196,9 @@ export function createResults({ root, catalog, state }) {
     setText(stackRow.firstChild.firstChild, t('bar.total'));
     setText(stackName, bytes(result.total_bytes));
     keyed(stack, segments, alive, ([c]) => c.id, ([c]) => el('span', { dataset: { segment: c.id } }), (seg, [c, b]) => {
+      const key = `${b}|${scale}|${unit()}|${colorIndex(c.id)}`;
+      if (seg.memcalcKey === key) return;
+      seg.memcalcKey = key;
       setAttr(seg, 'class', `seg-fill c${colorIndex(c.id)}`);
       seg.title = `${label(c)}: ${bytes(b)}`;
       seg.style.width = pct(b);
