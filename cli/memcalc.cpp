@@ -27,6 +27,7 @@ using memcalc::Json;
 constexpr const char* kUsage = R"(usage: memcalc [--scenario FILE|-] [--json] [flags]
        memcalc models | gpus | defaults | engines
        memcalc inspect FILE|DIR     what a .gguf, .safetensors, index or model folder holds
+       memcalc --version
 
 Estimates the GPU memory of training or running a language model, per GPU.
 
@@ -396,6 +397,10 @@ int main(int argc, char** argv) {
   }
   if (args.size() == 1 && (args[0] == "defaults")) {
     std::printf("%s\n", memcalc::scenario_defaults_json().dump(2).c_str());
+    return 0;
+  }
+  if (args.size() == 1 && (args[0] == "--version" || args[0] == "-V")) {
+    std::printf("memcalc %s\n", memcalc::version());
     return 0;
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {

@@ -1,13 +1,13 @@
 // Two builds into dist/ (scripts/web-build runs both):
 //   vite build              the page: index.html and its hashed assets (the .wasm among them), the
-//                           web app manifest, its icons and the service worker that precaches them
+//                           web app manifest, its icons (web/public/icons/) and the service worker
+//                           that precaches them
 //   vite build --mode api   the JS API: memcalc.mjs, memcalc.wasm next to it, memcalc.d.ts (.d.mts)
 // The Emscripten output comes from the wasm-release CMake preset (build-common.js).
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { addToDist, here, wasmDir } from './build-common.js';
-import { ICONS, icons } from './icons.js';
+import { addToDist, here, iconLinks, wasmDir, define } from './build-common.js';
 
 // Emits files of the API next to memcalc.mjs under fixed names (the module finds its .wasm by name).
 function apiFiles() {
@@ -64,7 +64,12 @@ function offline() {
       display: 'standalone',
       background_color: '#f7f7f5',
       theme_color: '#ffffff',
-      icons: ICONS.map(({ size, ...icon }) => icon),
+      icons: [
+        { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
     },
     workbox: {
       // The page only (the plugin adds the manifest): the JS API, the one-file page and the
@@ -79,7 +84,9 @@ function offline() {
 export default defineConfig(({ mode }) => ({
   root: here('.'),
   base: './',
-  publicDir: false,
+  // web/public/ holds the icons (committed files), copied into the page's dist/icons/.
+  publicDir: mode === 'api' ? false : here('public'),
+  define,
   resolve: { alias: { '@wasm': wasmDir } },
   build: {
     ...addToDist,
@@ -94,9 +101,10 @@ export default defineConfig(({ mode }) => ({
         }
       : {
           emptyOutDir: true,
+          copyPublicDir: true,
           assetsInlineLimit: 0,
         }),
   },
-  plugins: mode === 'api' ? [] : [preloadWasm(), icons(), offline()],
+  plugins: mode === 'api' ? [] : [preloadWasm(), iconLinks(), offline()],
   server: { host: '127.0.0.1' },
 }));

@@ -5,8 +5,7 @@
 // classic script (IIFE, the chart and the Chinese phrases included) inlined with the CSS into the HTML.
 // scripts/web-build runs it after the page's build; it adds one file to dist/.
 import { defineConfig } from 'vite';
-import { addToDist, base64Imports, here, wasmDir } from './build-common.js';
-import { icons } from './icons.js';
+import { addToDist, base64Imports, here, iconLinks, wasmDir, define } from './build-common.js';
 const OUTPUT = 'memcalc-standalone.html';
 
 // Replaces the built page's script and stylesheet links with their content, and names the file.
@@ -50,6 +49,7 @@ export default defineConfig({
   root: here('.'),
   base: './',
   publicDir: false,
+  define,
   resolve: {
     alias: [
       { find: '@wasm', replacement: wasmDir },
@@ -63,5 +63,5 @@ export default defineConfig({
     assetsInlineLimit: () => true,
     rollupOptions: { output: { format: 'iife', inlineDynamicImports: true } },
   },
-  plugins: [base64Imports(), icons({ inline: true }), oneFile()],
+  plugins: [base64Imports(), iconLinks({ inline: true }), oneFile()],
 });

@@ -452,6 +452,8 @@ Json result_to_json(const Result& r) {
   return out;
 }
 
+const char* version() noexcept { return MEMCALC_VERSION; }
+
 std::string estimate_json(std::string_view scenario_json, EstimateParts parts) {
   ScenarioParseResult parsed = parse_scenario_text(scenario_json);
   Result r;

@@ -53,20 +53,40 @@ const serviceWorkerActive = (page) => page.evaluate(async () => {
   return active.state;
 });
 
-/** PNG width, height and the RGBA of pixel (x, y) (8-bit RGBA, filter 0 rows: how web/icons.js writes them). */
+/** PNG width, height and the RGBA of pixel (x, y), for 8-bit RGBA PNGs with any of the five row filters. */
 function pngPixel(png, x, y) {
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
+  assert.deepEqual([png[24], png[25], png[28]], [8, 6, 0], '8-bit RGBA, not interlaced');
   const idat = [];
   for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     if (png.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
     at += 12 + length;
   }
-  const rows = inflateSync(Buffer.concat(idat));
-  const o = y * (width * 4 + 1) + 1 + x * 4;
-  return { width, height, rgba: [...rows.subarray(o, o + 4)] };
+  const data = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  let previous = new Uint8Array(stride);
+  let row;
+  for (let r = 0; r <= y; r += 1) {
+    const filter = data[r * (stride + 1)];
+    const raw = data.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1));
+    row = new Uint8Array(stride);
+    for (let i = 0; i < stride; i += 1) {
+      const a = i >= 4 ? row[i - 4] : 0;
+      const b = previous[i];
+      const c = i >= 4 ? previous[i - 4] : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a
+        : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      assert.ok(predictor !== undefined, `PNG row filter ${filter}`);
+      row[i] = (raw[i] + predictor) & 0xff;
+    }
+    previous = row;
+  }
+  return { width, height, rgba: [...row.subarray(x * 4, x * 4 + 4)] };
 }
 
 test('the manifest: relative start_url and scope, theme colours, icons at 192, 512, maskable and SVG', async () => {

@@ -53,6 +53,8 @@ start().catch((error) => {
   $('#total').textContent = t('load.failed', { error: error.message ?? error });
 });
 
+$('#version').textContent = __MEMCALC_VERSION__;
+
 async function start() {
   [state.api] = await Promise.all([loadCore(), languageReady]);
   applyChrome();

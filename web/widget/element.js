@@ -41,7 +41,9 @@ function adoptStyles(root) {
 }
 
 // Colour scheme: the host's `color-scheme` when it names one scheme, else the reader's preference.
-const darkQuery = matchMedia('(prefers-color-scheme: dark)');
+// Made on first use: importing this module must not touch the DOM (server-side rendering imports it in Node).
+let darkQueryList;
+const darkQuery = () => (darkQueryList ??= matchMedia('(prefers-color-scheme: dark)'));
 const connected = new Set();
 let schemeWatch;
 function watchScheme(element) {
@@ -52,12 +54,16 @@ function watchScheme(element) {
   for (const node of [document.documentElement, document.body]) {
     if (node) schemeWatch.observe(node, { attributes: true });
   }
-  darkQuery.addEventListener('change', recheck);
+  darkQuery().addEventListener('change', recheck);
 }
 
 let serial = 0;
 
-export class LlmMemoryCalculatorElement extends HTMLElement {
+// Where there is no DOM (a docs generator's server-side render), the class is defined on a plain base
+// and never registered; the browser defines the element when the script runs there.
+const ElementBase = typeof HTMLElement === 'undefined' ? class {} : HTMLElement;
+
+export class LlmMemoryCalculatorElement extends ElementBase {
   static observedAttributes = ['scenario', 'model', 'mode', 'compact', 'unit'];
 
   #shadow;
@@ -265,7 +271,7 @@ export class LlmMemoryCalculatorElement extends HTMLElement {
     if (!this.#ui) return;
     const declared = getComputedStyle(this).colorScheme.split(/\s+/);
     const dark = declared.includes('dark') && !declared.includes('light') ? true
-      : declared.includes('light') && !declared.includes('dark') ? false : darkQuery.matches;
+      : declared.includes('light') && !declared.includes('dark') ? false : darkQuery().matches;
     this.#ui.classList.toggle('dark', dark);
   }
 

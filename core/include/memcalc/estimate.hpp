@@ -197,4 +197,7 @@ Json catalog_json(bool configs = true);
 
 const char* basis_name(Basis b);
 
+// The release, package.json's "version" (the npm package, the page and `memcalc --version` say the same).
+const char* version() noexcept;
+
 }  // namespace memcalc

@@ -360,6 +360,9 @@ export interface LoadOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
 }
 
+/** The package's version (semver); every Result's `version` is the same. */
+export const version: string;
+
 /** Instantiates a new module. */
 export function load(options?: LoadOptions): Promise<Memcalc>;
 /** The shared instance used by estimate/presets/catalog (options apply on the first call). */

@@ -9,6 +9,9 @@
 import createMemcalcModule from '@wasm/memcalc-module.mjs';
 import { wrapModule } from './wrap.js';
 
+/** The package's version; results carry the same in `version`. */
+export const version = __MEMCALC_VERSION__;
+
 const WASM_FILE = 'memcalc.wasm';
 // A variable, not a literal, so bundlers leave the Node-only import alone.
 const NODE_FS = 'node:fs/promises';
