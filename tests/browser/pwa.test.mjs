@@ -211,6 +211,26 @@ function loaded(page) {
   });
 }
 
+test('under a sub-path, as GitHub Pages serves a project (/<repository>/): the page, its worker\'s scope, installable', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'memcalc-pages-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  cpSync(dist, join(root, 'memcalc'), { recursive: true });
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>another site</title>');
+  const { server, browser } = await started(root);
+  const { page, problems } = await openPage(browser.context);
+  const url = new URL('memcalc/', server.url).href;
+  await page.goto(url);
+  assertMatch(await waitForCli(page, { model }));
+  assert.equal(await serviceWorkerActive(page), 'activated');
+  assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope), url);
+  const cdp = await browser.context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, []);
+  const { version } = JSON.parse(readFileSync(join(dist, '../package.json'), 'utf8'));
+  assert.equal(await page.textContent('#version'), version, 'the footer says the package\'s version');
+  assert.deepEqual(problems, []);
+});
+
 test('a new build: the prompt appears, and after Reload the page runs only the new build', async () => {
   const dir = siteCopy();
   const { server, browser } = await started(dir);
