@@ -1,7 +1,7 @@
 // The npm package as users get it: `npm pack` of this repository (package.json's "files" over dist/),
 // made once per dist/ build into build/pack/, and scratch projects that install it from the tarball.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,12 @@ export function packed() {
   const tarball = join(packDir, `${pkg.name}-${pkg.version}.tgz`);
   const sources = Math.max(newest(join(repo, 'dist')), statSync(join(repo, 'package.json')).mtimeMs);
   if (!existsSync(tarball) || statSync(tarball).mtimeMs < sources) {
+    // Packed beside, then renamed: test files run in parallel, and none may read a half-written tarball.
     mkdirSync(packDir, { recursive: true });
-    npm(['pack', '--silent', '--pack-destination', packDir], repo);
+    const fresh = mkdtempSync(join(packDir, 'packing-'));
+    npm(['pack', '--silent', '--pack-destination', fresh], repo);
+    renameSync(join(fresh, `${pkg.name}-${pkg.version}.tgz`), tarball);
+    rmSync(fresh, { recursive: true, force: true });
   }
   return tarball;
 }
