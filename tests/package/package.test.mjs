@@ -3,7 +3,7 @@
 // (npx memcalc), which must print what the native CLI prints. One version everywhere: package.json's.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -155,6 +155,38 @@ test('the types of the installed package: the API and the element under tsc --st
   const tsc = join(repo, 'node_modules/typescript/bin/tsc');
   const { status, stdout } = run(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], { cwd: project });
   assert.equal(status, 0, stdout);
+});
+
+test('the API through a bundler (Vite): told where the .wasm went, it gives the CLI\'s result in Chromium', async () => {
+  const app = join(project, 'app');
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title><script type="module" src="./main.js"></script>');
+  writeFileSync(join(app, 'main.js'), `
+    import { estimate, init } from 'memcalc';
+    import wasmUrl from 'memcalc/memcalc.wasm?url';
+    await init({ wasmUrl });
+    const result = await estimate({ model: 'qwen3-8b', mode: 'inference' });
+    document.body.dataset.total = String(result.total_bytes);
+  `);
+  const vite = join(repo, 'node_modules/vite/bin/vite.js');
+  const built = run(process.execPath, [vite, 'build', app, '--outDir', join(app, 'dist'), '--base', './', '--logLevel', 'error'], { cwd: project });
+  assert.equal(built.status, 0, built.stderr);
+  const { launch, serve } = await import('../browser/harness.mjs');
+  const server = await serve(join(app, 'dist'));
+  const { context, close } = await launch();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    const total = await page.waitForFunction(() => document.body.dataset.total).then((handle) => handle.jsonValue());
+    const want = JSON.parse(native(['--model', 'qwen3-8b', '--mode', 'inference', '--json']).stdout);
+    assert.equal(total, String(want.total_bytes));
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+    server.close();
+  }
 });
 
 test('the element from the installed package works in Chromium, and the one-file page says the version', async () => {
