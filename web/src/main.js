@@ -47,13 +47,12 @@ let hashTimer = 0;
 let detailsTimer = 0;
 let writtenHash = '';
 
+$('#version').textContent = __MEMCALC_VERSION__;
 const languageReady = setLanguage(pickLanguage(store.get('lang'), navigator.languages));
 start().catch((error) => {
   console.error(error);
   $('#total').textContent = t('load.failed', { error: error.message ?? error });
 });
-
-$('#version').textContent = __MEMCALC_VERSION__;
 
 async function start() {
   [state.api] = await Promise.all([loadCore(), languageReady]);
