@@ -317,18 +317,22 @@ Result estimate(const Scenario& s, EstimateParts parts) {
   return r;
 }
 
-Json result_to_json(const Result& r) {
-  Json out = Json::object();
-  out.set("ok", r.ok);
-  Json issues = Json::array();
-  for (const auto& i : r.issues) {
+Json issues_json(const std::vector<Issue>& issues) {
+  Json out = Json::array();
+  for (const auto& i : issues) {
     Json j = Json::object();
     j.set("field", i.field);
     j.set("severity", severity_name(i.severity));
     j.set("message", i.message);
-    issues.push(std::move(j));
+    out.push(std::move(j));
   }
-  out.set("issues", std::move(issues));
+  return out;
+}
+
+Json result_to_json(const Result& r) {
+  Json out = Json::object();
+  out.set("ok", r.ok);
+  out.set("issues", issues_json(r.issues));
   if (!r.ok) return out;  // no numbers that pretend to be right
   Json params = Json::object();
   params.set("total", r.params.total);

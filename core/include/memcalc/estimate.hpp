@@ -185,6 +185,8 @@ double estimate_total_bytes(const Scenario& scenario);
 
 // JSON in, JSON out: the CLI, the JS API and the tests all go through these.
 Json result_to_json(const Result& result);
+// [{field, severity, message}]: how issues appear in every JSON answer (results, files read).
+Json issues_json(const std::vector<Issue>& issues);
 Json engine_json(const EngineFigures& engine);
 std::string estimate_json(std::string_view scenario_json, EstimateParts parts = {});
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 
+#include "memcalc/estimate.hpp"
 #include "readers.hpp"
 
 namespace memcalc {
@@ -406,19 +407,15 @@ FilesRead read_files(const std::vector<FileStart>& files) {
 
 std::string read_files_json(std::string_view directory_json, std::string_view blob) {
   Json result = Json::object();
-  Json issues = Json::array();
+  std::vector<Issue> issues;
   auto finish = [&](bool ok) {
     result.set("ok", ok);
-    result.set("issues", std::move(issues));
+    result.set("issues", issues_json(issues));
     return result.dump();
   };
   const JsonParseResult dir = parse_json(directory_json);
   if (!dir.ok || !dir.value.is_array()) {
-    Json i = Json::object();
-    i.set("field", "files");
-    i.set("severity", "error");
-    i.set("message", "the file list is not a JSON array");
-    issues.push(std::move(i));
+    issues.push_back({"files", Severity::error, "the file list is not a JSON array"});
     return finish(false);
   }
   std::vector<FileStart> files;
@@ -426,23 +423,14 @@ std::string read_files_json(std::string_view directory_json, std::string_view bl
     const Json* name = d.find("name");
     const double size = number(d, "size"), offset = number(d, "offset"), length = number(d, "length");
     if (!name || !name->is_string() || offset < 0 || length < 0 || offset + length > static_cast<double>(blob.size()) || size < length) {
-      Json i = Json::object();
-      i.set("field", "files");
-      i.set("severity", "error");
-      i.set("message", "an entry of the file list does not fit the bytes given");
-      issues.push(std::move(i));
+      issues.push_back({"files", Severity::error, "an entry of the file list does not fit the bytes given"});
       return finish(false);
     }
     files.push_back({name->as_string(), size, std::string(blob.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(length)))});
   }
   FilesRead r = read_files(files);
-  for (const auto& i : r.issues) {
-    Json j = Json::object();
-    j.set("field", i.field);
-    j.set("severity", severity_name(i.severity));
-    j.set("message", i.message);
-    issues.push(std::move(j));
-  }
+  const bool ok = r.ok();
+  issues = std::move(r.issues);
   Json need = Json::array();
   for (const auto& n : r.need) {
     Json j = Json::object();
@@ -451,13 +439,13 @@ std::string read_files_json(std::string_view directory_json, std::string_view bl
     need.push(std::move(j));
   }
   result.set("need", std::move(need));
-  if (r.ok()) {
+  if (ok) {
     result.set("model", r.model);
     result.set("inspect", r.inspect);
   }
   result.set("read_bytes", r.read_bytes);
   result.set("total_bytes", r.total_bytes);
-  return finish(r.ok());
+  return finish(ok);
 }
 
 }  // namespace memcalc
