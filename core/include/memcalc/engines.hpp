@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -86,6 +87,8 @@ const char* engine_name(Engine e);
 const char* engine_defaults_version(Engine e);
 // The name of choice `index` of an option's choices.
 std::string engine_choice(const EngineOption& option, double index);
+// The same for engine `e`'s option named `option` (empty when it has none of that name).
+std::string engine_choice(Engine e, std::string_view option, double index);
 
 // Reads `inference.engine` (an object with `name` and the engine's options); problems are issues
 // naming the field.

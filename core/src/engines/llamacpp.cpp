@@ -28,12 +28,6 @@ namespace memcalc::detail {
 
 namespace {
 
-std::string llama_choice(const char* option, double index) {
-  for (const auto& opt : engine_options())
-    if (opt.engine == Engine::llamacpp && std::string_view(opt.name) == option) return engine_choice(opt, index);
-  return {};
-}
-
 // Bytes per element of a cache type (ggml block size ÷ 32 for the quantized ones).
 double cache_type_bytes(const std::string& t) {
   if (t == "f32") return 4;
@@ -83,9 +77,9 @@ Placement place(const Scenario& s, const ModelTensors& t, const ServingModel& sm
   }
   p.n_batch = std::min(p.n_ctx, o.n_batch);
   p.n_ubatch = std::min(p.n_batch, o.n_ubatch);
-  p.type_k = llama_choice("cache_type_k", o.cache_type_k);
-  p.type_v = llama_choice("cache_type_v", o.cache_type_v);
-  p.flash = llama_choice("flash_attn", o.flash_attn) != "off";
+  p.type_k = engine_choice(Engine::llamacpp, "cache_type_k", o.cache_type_k);
+  p.type_v = engine_choice(Engine::llamacpp, "cache_type_v", o.cache_type_v);
+  p.flash = engine_choice(Engine::llamacpp, "flash_attn", o.flash_attn) != "off";
   const double kb = cache_type_bytes(p.type_k), vb = cache_type_bytes(p.type_v);
 
   const bool hybrid = std::any_of(sm.specs.begin(), sm.specs.end(), [](const CacheSpec& c) { return !c.holds_kv(); });

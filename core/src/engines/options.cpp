@@ -140,6 +140,12 @@ std::string engine_choice(const EngineOption& option, double index) {
   return {};
 }
 
+std::string engine_choice(Engine e, std::string_view option, double index) {
+  for (const auto& opt : engine_options())
+    if (opt.engine == e && option == opt.name) return engine_choice(opt, index);
+  return {};
+}
+
 EngineParse parse_engine(const Json* engine) {
   EngineParse out;
   if (!engine) return out;

@@ -23,12 +23,6 @@ namespace memcalc::detail {
 
 namespace {
 
-std::string sglang_choice(const char* option, double index) {
-  for (const auto& opt : engine_options())
-    if (opt.engine == Engine::sglang && std::string_view(opt.name) == option) return engine_choice(opt, index);
-  return {};
-}
-
 struct Defaults {
   double chunk = 0, graph_bs = 0, fraction = 0;
   std::string fraction_formula;
@@ -78,11 +72,11 @@ void add_sglang(const Scenario& s0, const ModelTensors& t, Breakdown& out) {
   const EngineOptions& o = s0.inference.engine;
   Scenario s = s0;
   if (o.tp_size > 0) s.inference.tp = o.tp_size;
-  const std::string kv_choice = sglang_choice("kv_cache_dtype", o.kv_cache_dtype);
+  const std::string kv_choice = engine_choice(Engine::sglang, "kv_cache_dtype", o.kv_cache_dtype);
   if (kv_choice != "auto") s.inference.kv_dtype = kv_choice == "fp8_e5m2" ? KvDtype::fp8_e5m2 : KvDtype::fp8_e4m3;
   const ServingModel sm = serving_model(s, t, out.explain());
   const double tp = s.inference.tp;
-  const std::string era = sglang_choice("version", o.sglang_version);
+  const std::string era = engine_choice(Engine::sglang, "version", o.sglang_version);
   EngineFigures& e = out.engine;
   e.name = "sglang";
   e.version = "SGLang " + era;

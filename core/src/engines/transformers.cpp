@@ -17,21 +17,11 @@
 
 namespace memcalc::detail {
 
-namespace {
-
-std::string hf_choice(const char* option, double index) {
-  for (const auto& opt : engine_options())
-    if (opt.engine == Engine::transformers && std::string_view(opt.name) == option) return engine_choice(opt, index);
-  return {};
-}
-
-}  // namespace
-
 void add_transformers(const Scenario& s, const ModelTensors& t, Breakdown& out) {
   const EngineOptions& o = s.inference.engine;
   const ServingModel sm = serving_model(s, t, out.explain());
-  const std::string attn = hf_choice("attn_implementation", o.attn_implementation);
-  const bool static_cache = hf_choice("cache_implementation", o.cache_implementation) == "static";
+  const std::string attn = engine_choice(Engine::transformers, "attn_implementation", o.attn_implementation);
+  const bool static_cache = engine_choice(Engine::transformers, "cache_implementation", o.cache_implementation) == "static";
   const double b = s.inference.batch_size, len = s.inference.context_len;
   const double prompt = o.prompt_len > 0 ? std::min(o.prompt_len, len) : len;
   EngineFigures& e = out.engine;

@@ -53,18 +53,8 @@ struct Plan {
 };
 
 double version_minor(const EngineOptions& o) {
-  for (const auto& opt : engine_options())
-    if (opt.engine == Engine::vllm && std::string_view(opt.name) == "version") {
-      const std::string v = engine_choice(opt, o.version);
-      return std::stod(v.substr(v.find('.') + 1));
-    }
-  return 24;
-}
-
-std::string choice_of(const char* option, double index) {
-  for (const auto& opt : engine_options())
-    if (opt.engine == Engine::vllm && std::string_view(opt.name) == option) return engine_choice(opt, index);
-  return {};
+  const std::string v = engine_choice(Engine::vllm, "version", o.version);
+  return v.empty() ? 24 : std::stod(v.substr(v.find('.') + 1));
 }
 
 // Blocks one request of `len` tokens needs in one group of `g`.
@@ -133,7 +123,7 @@ void add_vllm(const Scenario& s0, const ModelTensors& t, Breakdown& out) {
   const EngineOptions& o = s0.inference.engine;
   Scenario s = s0;
   if (o.tensor_parallel_size > 0) s.inference.tp = o.tensor_parallel_size;
-  const std::string kv_choice = choice_of("kv_cache_dtype", o.kv_cache_dtype);
+  const std::string kv_choice = engine_choice(Engine::vllm, "kv_cache_dtype", o.kv_cache_dtype);
   if (kv_choice != "auto") s.inference.kv_dtype = kv_choice == "fp8_e5m2" ? KvDtype::fp8_e5m2 : KvDtype::fp8_e4m3;
   const ServingModel sm = serving_model(s, t, out.explain());
   const double minor = version_minor(o);
@@ -143,7 +133,7 @@ void add_vllm(const Scenario& s0, const ModelTensors& t, Breakdown& out) {
   e.version = "vLLM 0." + fixed(minor, 0);
 
   // Defaults of EngineArgs.get_batch_defaults: GPUs of 70 GiB or more (A100 excepted) get larger ones.
-  const bool llm = choice_of("entrypoint", o.entrypoint) == "llm";
+  const bool llm = engine_choice(Engine::vllm, "entrypoint", o.entrypoint) == "llm";
   const bool big = s.gpu.memory_bytes >= 70 * kGiB && s.gpu.preset.rfind("a100", 0) != 0;
   const double mnbt = o.max_num_batched_tokens > 0 ? o.max_num_batched_tokens
                       : minor <= 8                 ? (llm ? 8192 : 2048)
@@ -198,7 +188,7 @@ void add_vllm(const Scenario& s0, const ModelTensors& t, Breakdown& out) {
     if (it != specs.end()) it->layers += c.layers;
     else specs.push_back(c);
   }
-  std::string mamba_mode = choice_of("mamba_cache_mode", o.mamba_cache_mode);
+  std::string mamba_mode = engine_choice(Engine::vllm, "mamba_cache_mode", o.mamba_cache_mode);
   if (mamba_mode == "auto") mamba_mode = o.enable_prefix_caching && minor >= 20 ? "align" : "none";
   const double kv_bytes = sm.kv_auto_bytes;
   const Plan plan = plan_blocks(specs, kv_bytes, sm.model_bytes, o.block_size, len, mnbt, mamba_mode);
