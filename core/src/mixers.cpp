@@ -172,20 +172,16 @@ RecurrentState recurrent_state(const Mixer& x, double tp) {
   const double K1 = std::max(0.0, x.conv_kernel - 1);
   switch (x.kind) {
     case MixerKind::gated_deltanet:
-      s.conv = K1 * (2 * x.key_heads * x.key_head_dim + x.rec_heads * x.rec_head_dim);
-      s.ssm = x.rec_heads * x.rec_head_dim * x.key_head_dim;
-      break;
     case MixerKind::mamba2:
+    case MixerKind::kda:
+      // One shape for the three: the convolution runs over q and k (key heads, Mamba-2's B and C) and
+      // v (value heads, Mamba-2's x); the state is value × key per head.
       s.conv = K1 * (x.rec_heads * x.rec_head_dim + 2 * x.key_heads * x.key_head_dim);
       s.ssm = x.rec_heads * x.rec_head_dim * x.key_head_dim;
       break;
     case MixerKind::mamba1:
       s.conv = K1 * x.d_inner;
       s.ssm = x.d_inner * x.key_head_dim;
-      break;
-    case MixerKind::kda:
-      s.conv = K1 * (x.rec_heads * x.rec_head_dim + 2 * x.key_heads * x.key_head_dim);
-      s.ssm = x.rec_heads * x.rec_head_dim * x.key_head_dim;
       break;
     case MixerKind::linear_attention:
       s.ssm = x.rec_heads * x.rec_head_dim * x.rec_head_dim;
