@@ -19,6 +19,12 @@ export function setAttr(node, name, value) {
     if (node.hasAttribute(name)) node.removeAttribute(name);
   } else if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 }
+// A style property, written only when its text changes (each write is a style invalidation).
+export function setStyle(node, property, value) {
+  if (node.memcalcStyle?.[property] === value) return;
+  (node.memcalcStyle ??= {})[property] = value;
+  node.style[property] = value;
+}
 export function setData(node, key, value) {
   if (value == null) delete node.dataset[key];
   else if (node.dataset[key] !== value) node.dataset[key] = value;

@@ -3,7 +3,7 @@
 // here: data-component / data-bytes on each table row, data-total-bytes on the total. Each update
 // patches what is on screen (rows and segments are kept by component id), so a key press costs a
 // few text writes.
-import { el, keyed, setAttr, setData, setText } from './dom.js';
+import { el, keyed, setAttr, setData, setStyle, setText } from './dom.js';
 import { formatBytes, formatCount, formatParams, formatShare } from './format.js';
 import { language, t } from './i18n.js';
 import { colorSlot } from './palette.js';
@@ -86,18 +86,23 @@ export function createResults({ root, catalog, state }) {
         el('td', { className: 'formula' }, [el('code')]), el('td', { className: 'source' })];
       return el('tr', { dataset: { component: c.id } }, [name, ...cells]);
     }, (row, c) => {
-      // Most rows do not change on a key press (the weights stay when the sequence grows): skip them.
-      const key = `${c.bytes}|${sum}|${unit}|${locale}|${colorIndex(c.id)}|${c.formula}|${c.source}|${c.basis}`;
+      // Most rows do not change on a key press (the weights stay when the sequence grows): skip them,
+      // but for their share of the new total.
+      const [name, value, share, basis, formula, source] = row.children;
+      const shareKey = `${c.bytes}|${sum}|${locale}`;
+      if (row.memcalcShare !== shareKey) {
+        row.memcalcShare = shareKey;
+        setText(share, formatShare(c.bytes, sum, locale));
+      }
+      const key = `${c.bytes}|${unit}|${locale}|${colorIndex(c.id)}|${c.formula}|${c.source}|${c.basis}`;
       if (row.memcalcKey === key) return;
       row.memcalcKey = key;
-      const [name, value, share, basis, formula, source] = row.children;
       setData(row, 'bytes', String(c.bytes));
       row.classList.toggle('zero', !(c.bytes > 0));
       setAttr(name.firstChild, 'class', `swatch c${colorIndex(c.id)}`);
       setText(name.lastChild, label(c));
       setText(value, bytes(c.bytes));
-      value.title = `${formatCount(c.bytes, locale)} B`;
-      setText(share, formatShare(c.bytes, sum, locale));
+      setAttr(value, 'title', `${formatCount(c.bytes, locale)} B`);
       setAttr(basis.firstChild, 'class', `basis ${c.basis}`);
       setText(basis.firstChild, t(`basis.${c.basis}`));
       setText(formula.firstChild, c.formula ?? '');
@@ -195,28 +200,31 @@ export function createResults({ root, catalog, state }) {
     const alive = components.map((c) => [c, peak ? peak.components[c.id] ?? 0 : c.bytes]).filter(([, b]) => b > 0);
     setText(stackRow.firstChild.firstChild, t('bar.total'));
     setText(stackName, bytes(result.total_bytes));
+    // A segment's width follows the scale (the total, on a key press); its name only its own bytes.
     keyed(stack, segments, alive, ([c]) => c.id, ([c]) => el('span', { dataset: { segment: c.id } }), (seg, [c, b]) => {
-      const key = `${b}|${scale}|${unit()}|${colorIndex(c.id)}`;
+      setStyle(seg, 'width', pct(b));
+      const key = `${b}|${unit()}|${colorIndex(c.id)}`;
       if (seg.memcalcKey === key) return;
       seg.memcalcKey = key;
       setAttr(seg, 'class', `seg-fill c${colorIndex(c.id)}`);
-      seg.title = `${label(c)}: ${bytes(b)}`;
-      seg.style.width = pct(b);
+      setAttr(seg, 'title', `${label(c)}: ${bytes(b)}`);
     });
 
     if (rule) {
+      const range = `${bytes(rule.low)} – ${bytes(rule.high)}`;
       setText(bandRow.firstChild.firstChild, t('bar.rule'));
-      setText(bandName, `${bytes(rule.low)} – ${bytes(rule.high)}`);
-      bandFill.title = `${bytes(rule.low)} – ${bytes(rule.high)}`;
-      bandFill.style.marginLeft = pct(rule.low);
-      bandFill.style.width = pct(rule.high - rule.low);
-      bandMark.title = t('bar.total');
-      bandMark.style.left = pct(result.total_bytes);
+      setText(bandName, range);
+      setAttr(bandFill, 'title', range);
+      setStyle(bandFill, 'marginLeft', pct(rule.low));
+      setStyle(bandFill, 'width', pct(rule.high - rule.low));
+      setAttr(bandMark, 'title', t('bar.total'));
+      setStyle(bandMark, 'left', pct(result.total_bytes));
     }
     if (gpuBytes > 0) {
-      gpuLine.title = `${t('bar.gpu')}: ${bytes(gpuBytes)}`;
-      gpuLine.style.left = `calc(var(--bar-label) + (100% - var(--bar-label)) * ${(gpuBytes / scale).toFixed(5)})`;
-      setText(gpuLine.firstChild, `${t('bar.gpu')} ${bytes(gpuBytes)}`);
+      const gpu = `${t('bar.gpu')} ${bytes(gpuBytes)}`;
+      setAttr(gpuLine, 'title', `${t('bar.gpu')}: ${bytes(gpuBytes)}`);
+      setStyle(gpuLine, 'left', `calc(var(--bar-label) + (100% - var(--bar-label)) * ${(gpuBytes / scale).toFixed(5)})`);
+      setText(gpuLine.firstChild, gpu);
     }
     setAttr(bars, 'role', 'img');
     setAttr(bars, 'aria-label', t('bar.label', { total: bytes(result.total_bytes) }));
