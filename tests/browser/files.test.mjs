@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cli, encodeScenario, gotoCalculator, openPage, repo, screenshot, shown, useServerAndBrowser, expected } from './harness.mjs';
+import { cli, encodeScenario, gotoCalculator, openPage, repo, screenshot, useServerAndBrowser, expected, waitForShown } from './harness.mjs';
 
 const session = useServerAndBrowser({ locale: 'en-US', colorScheme: 'light' });
 const dir = mkdtempSync(join(tmpdir(), 'memcalc-page-files-'));
@@ -20,15 +20,9 @@ function cliFor(path) {
   return JSON.parse(run.stdout);
 }
 
-async function waitFor(page, want, timeout = 5000) {
-  const deadline = Date.now() + timeout;
-  let got;
-  do {
-    got = await shown(page);
-    if (JSON.stringify(got) === JSON.stringify(want)) return true;
-    await page.waitForTimeout(25);
-  } while (Date.now() < deadline);
-  assert.deepEqual(got, want);
+async function waitFor(page, want) {
+  const outcome = await waitForShown(page, want, 5000);
+  if (outcome.mismatch) assert.deepEqual(outcome.got, want);
 }
 
 const start = `${encodeScenario({ model: 'llama-3.1-8b', mode: 'inference' })}`;

@@ -111,9 +111,8 @@ export function expected(result) {
   };
 }
 
-/** Waits until the page shows the CLI's numbers for `scenario` (or times out with a diff). */
-export async function waitForCli(page, scenario, timeout = 3000) {
-  const want = expected(cliResult(scenario));
+/** Waits until the page shows `want` (as `expected` makes it), or times out with a diff. */
+export async function waitForShown(page, want, timeout = 3000) {
   const deadline = Date.now() + timeout;
   let got;
   do {
@@ -122,6 +121,11 @@ export async function waitForCli(page, scenario, timeout = 3000) {
     await page.waitForTimeout(25);
   } while (Date.now() < deadline);
   return { mismatch: true, got, want };
+}
+
+/** Waits until the page shows the CLI's numbers for `scenario` (or times out with a diff). */
+export function waitForCli(page, scenario, timeout = 3000) {
+  return waitForShown(page, expected(cliResult(scenario)), timeout);
 }
 
 /** A full-page screenshot under test-results/ (kept by CI), with the chart drawn. */
